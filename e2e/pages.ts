@@ -1,0 +1,45 @@
+// Steps the browser tests share.
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { DEMO_PASSWORD } from '../server/src/config.js';
+
+export { DEMO_PASSWORD };
+
+export async function login(page: Page, baseUrl: string, username: string, password = DEMO_PASSWORD) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel(/用户名|Username/).fill(username);
+  await page.getByLabel(/密码|Password/).fill(password);
+  await page.locator('button[type=submit]').click();
+}
+
+/** Waits until the map shows `count` features with their labels, and returns the label texts. */
+export async function mapShows(page: Page, count: number): Promise<string[]> {
+  await page.locator(`[data-testid=unit-map][data-feature-count="${count}"]`).waitFor({ timeout: 30_000 });
+  await page.waitForFunction((n) => document.querySelectorAll('.unit-label').length === n, count, {
+    timeout: 30_000,
+  });
+  await page.waitForTimeout(400); // let the canvas paint before a screenshot
+  return page.locator('.unit-label').allTextContents();
+}
+
+/** Clicks a unit's polygon on the map, at its label (labels let clicks through to the canvas). */
+export async function clickOnMap(page: Page, name: string) {
+  const box = await page.locator('.unit-label', { hasText: name }).first().boundingBox();
+  expect(box, `label ${name} on the map`).not.toBeNull();
+  if (!box) return;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+}
+
+/** The number of direct children the server reports for a unit, asked with the page's own session. */
+export async function childCount(page: Page, unitId: number): Promise<number> {
+  return page.evaluate(async (id) => {
+    const res = await fetch(`/api/v1/units?parent=${id}&pageSize=1`);
+    return ((await res.json()) as { total: number }).total;
+  }, unitId);
+}
+
+export function unitIdFromUrl(page: Page): number {
+  const m = /\/units\/(\d+)$/.exec(new URL(page.url()).pathname);
+  expect(m, `a unit in ${page.url()}`).not.toBeNull();
+  return Number(m?.[1]);
+}

@@ -1,0 +1,68 @@
+// PostgreSQL through node-postgres: a pool; a transaction holds one client from BEGIN to COMMIT.
+import pg from 'pg';
+import type { Db, Queryable, Row } from './types.js';
+
+const toNumber = (v: string) => Number(v);
+// int8, numeric → number; int8[]/numeric[] → number[] (ids are far below 2^53).
+pg.types.setTypeParser(20, toNumber);
+pg.types.setTypeParser(1700, toNumber);
+const arrayParser = (s: string) =>
+  s === '{}'
+    ? []
+    : s
+        .slice(1, -1)
+        .split(',')
+        .map((x) => (x === 'NULL' ? null : Number(x)));
+// int8[] (1016) and numeric[] (1231) are not in pg's TypeId list, hence the widened signature
+const setParser = pg.types.setTypeParser as (oid: number, parse: (value: string) => unknown) => void;
+setParser(1016, arrayParser);
+setParser(1231, arrayParser);
+
+function wrapClient(client: pg.PoolClient): Queryable {
+  const q: Queryable = {
+    async query<R extends Row>(text: string, params?: readonly unknown[]) {
+      const res = await client.query<R>(text, params as unknown[] | undefined);
+      return res.rows;
+    },
+    tx: (fn) => fn(q),
+    async exec(sql) {
+      await client.query(sql);
+    },
+  };
+  return q;
+}
+
+export async function openPostgres(url: string, poolSize = 10): Promise<Db & { pool: pg.Pool }> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  pool.on('error', () => {}); // idle client errors surface on the next query
+  const probe = await pool.connect(); // fail fast with a clear error when the server does not answer
+  probe.release();
+  return {
+    kind: 'postgres',
+    pool,
+    async query<R extends Row>(text: string, params?: readonly unknown[]) {
+      const res = await pool.query<R>(text, params as unknown[] | undefined);
+      return res.rows;
+    },
+    async tx(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrapClient(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,103 @@
+// `seedDemo`: generates the demo district (layout.ts, people.ts, accounts.ts — pure and deterministic)
+// and writes it through the services only, as any other importer would: units, departments, police
+// beats, people with their assignments, then the demo accounts.
+import { DEMO_PASSWORD } from '../config.js';
+import { SYSTEM } from '../modules/access/actor.js';
+import type { Services } from '../services.js';
+import { DEMO_ACCOUNTS } from './accounts.js';
+import { generateLayout, type Level, type Scale } from './layout.js';
+import { generateOrganisation, holderKey } from './people.js';
+
+export { DEMO_ACCOUNTS, type DemoAccount } from './accounts.js';
+export { SCALES, type Scale } from './layout.js';
+
+export type SeedStage = 'generate' | 'units' | 'departments' | 'police_beats' | 'people' | 'accounts';
+
+export interface SeedOptions {
+  scale: Scale;
+  seed: number;
+  /** Called as each stage advances (done of total items). */
+  onProgress?: (stage: SeedStage, done: number, total: number) => void;
+}
+
+export interface SeedSummary {
+  scale: Scale;
+  seed: number;
+  units: Record<Level, number>;
+  departments: number;
+  policeBeats: number;
+  people: number;
+  assignments: number;
+  accounts: number;
+  population: number;
+  seconds: number;
+}
+
+/** The database already holds units: seeding would mix the demo into real (or earlier) data. */
+export class SeedRefusedError extends Error {}
+
+export async function seedDemo(services: Services, opts: SeedOptions): Promise<SeedSummary> {
+  const started = performance.now();
+  const progress = opts.onProgress ?? (() => {});
+  if (await services.units.hasAnyUnit()) {
+    throw new SeedRefusedError(
+      'The database already has units; the demo district is only seeded into an empty database. ' +
+        'Use a fresh ANWANG_DATA_DIR (or a new PostgreSQL database) to seed again.',
+    );
+  }
+
+  progress('generate', 0, 1);
+  const units = generateLayout(opts.scale, opts.seed);
+  const org = generateOrganisation(units, opts.seed);
+  progress('generate', 1, 1);
+
+  // The same checks as any import, shapes included (self-intersection, child inside parent): about
+  // 7 s at the Wenzhou scale, worth it to never store a broken demo.
+  progress('units', 0, units.length);
+  await services.units.insertUnits(SYSTEM, units, {
+    onProgress: (done, total) => progress('units', done, total),
+  });
+  progress('departments', 0, org.departments.length);
+  await services.units.insertDepartments(SYSTEM, org.departments);
+  progress('departments', org.departments.length, org.departments.length);
+  progress('police_beats', 0, org.policeBeats.length);
+  await services.units.insertPoliceBeats(SYSTEM, org.policeBeats);
+  progress('police_beats', org.policeBeats.length, org.policeBeats.length);
+  progress('people', 0, org.people.length);
+  const personIds = await services.units.insertPeople(SYSTEM, org.people, {
+    onProgress: (done, total) => progress('people', done, total),
+  });
+
+  progress('accounts', 0, DEMO_ACCOUNTS.length);
+  for (const [i, a] of DEMO_ACCOUNTS.entries()) {
+    const index = a.person
+      ? org.holder.get(holderKey(a.person.unitCode, a.person.duty, a.person.rank))
+      : undefined;
+    const personId = index === undefined ? undefined : personIds[index];
+    await services.access.createAccount(SYSTEM, {
+      username: a.username,
+      displayName: a.displayName,
+      password: DEMO_PASSWORD,
+      roles: [a.role],
+      ...(a.scopeUnitCode ? { scopeUnitCode: a.scopeUnitCode } : {}),
+      ...(a.scopeDepartmentCode ? { scopeDepartmentCode: a.scopeDepartmentCode } : {}),
+      ...(personId ? { personId } : {}),
+    });
+    progress('accounts', i + 1, DEMO_ACCOUNTS.length);
+  }
+
+  const count: Record<Level, number> = { city: 0, county: 0, town: 0, village: 0, grid: 0, micro_grid: 0 };
+  for (const u of units) count[u.level]++;
+  return {
+    scale: opts.scale,
+    seed: opts.seed,
+    units: count,
+    departments: org.departments.length,
+    policeBeats: org.policeBeats.length,
+    people: org.people.length,
+    assignments: org.people.reduce((s, p) => s + p.assignments.length, 0),
+    accounts: DEMO_ACCOUNTS.length,
+    population: units.filter((u) => u.level === 'county').reduce((s, u) => s + (u.population ?? 0), 0),
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+  };
+}
