@@ -5,7 +5,8 @@
 //   3. the database tests again on PostgreSQL (ANWANG_TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres)
 //   4. browser tests: the built web client in Debian's Chromium (/usr/bin/chromium) against a real server
 // On CI (CI=true) a missing PostgreSQL or Chromium is a failure; elsewhere that tier is skipped with a warning.
-// Flags: --only=static,pglite,postgres,browser to run some tiers.
+//   (and the web client's own small tests)
+// Flags: --only=static,web,pglite,postgres,browser to run some tiers.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -95,12 +96,18 @@ if (want('static')) {
     ['lint', 'npx', ['biome', 'check', '.']],
     ['typecheck server', 'npx', ['tsc', '-p', 'server']],
     ['typecheck web', 'npx', ['tsc', '-p', 'web']],
+    ['typecheck e2e', 'npx', ['tsc', '-p', 'e2e']],
   ]) {
     console.log(`\n── ${name}`);
     const started = Date.now();
     const ok = run(cmd, args) === 0;
     record({ name, passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0, secs: (Date.now() - started) / 1000 });
   }
+}
+
+if (want('web')) {
+  console.log('\n── web client tests');
+  vitest('web', 'web', [], {});
 }
 
 if (want('pglite')) {
