@@ -5,19 +5,37 @@ import { type Command, UsageError } from './cli/command.js';
 import { ConfigError } from './config.js';
 import { DataDirLockedError } from './db/pglite.js';
 
-const commands: Record<string, () => Promise<Command>> = {
-  serve: async () => (await import('./cli/serve.js')).default,
-  migrate: async () => (await import('./cli/migrate.js')).default,
-  seed: async () => (await import('./cli/seed.js')).default,
-  import: async () => (await import('./cli/import.js')).default,
-  export: async () => (await import('./cli/export.js')).default,
-  index: async () => (await import('./cli/index-cmd.js')).default,
+// Summaries live here so that `anwang --help` does not load every command's code.
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  serve: {
+    summary: 'start the HTTP server (migrates, and seeds the demo district on first start)',
+    load: async () => (await import('./cli/serve.js')).default,
+  },
+  migrate: {
+    summary: 'bring the database schema up to date',
+    load: async () => (await import('./cli/migrate.js')).default,
+  },
+  seed: {
+    summary: 'generate the demo district (Ouhai) or the whole of Wenzhou',
+    load: async () => (await import('./cli/seed.js')).default,
+  },
+  import: {
+    summary: 'import units from GeoJSON or CSV',
+    load: async () => (await import('./cli/import.js')).default,
+  },
+  export: {
+    summary: 'export units as GeoJSON or CSV',
+    load: async () => (await import('./cli/export.js')).default,
+  },
+  index: {
+    summary: 'safety index: compute a composite index from spreadsheets (no database)',
+    load: async () => (await import('./cli/index-cmd.js')).default,
+  },
 };
 
-async function usage(): Promise<string> {
+function usage(): string {
   const lines = ['Usage: anwang <command> [options]', '', 'Commands:'];
-  for (const [name, load] of Object.entries(commands))
-    lines.push(`  ${name.padEnd(9)} ${(await load()).summary}`);
+  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(9)} ${c.summary}`);
   lines.push('', "Run 'anwang <command> --help' for a command's options.");
   return lines.join('\n');
 }
@@ -25,15 +43,15 @@ async function usage(): Promise<string> {
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(await usage());
+    console.log(usage());
     return name ? 0 : 1;
   }
-  const load = commands[name];
-  if (!load) {
-    console.error(`anwang: unknown command '${name}'.\n\n${await usage()}`);
+  const entry = commands[name];
+  if (!entry) {
+    console.error(`anwang: unknown command '${name}'.\n\n${usage()}`);
     return 2;
   }
-  const cmd = await load();
+  const cmd = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(cmd.help);
     return 0;

@@ -26,7 +26,7 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     username: 'admin',
     role: 'admin',
     displayName: '系统管理员',
-    description: '管理员 admin · 全部',
+    description: '管理员 admin · 温州市 (whole tree)',
     scopeUnitCode: '3303',
   },
   {
@@ -97,8 +97,8 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   {
     username: 'resident',
     role: 'resident',
-    displayName: '居民',
-    description: '居民 resident · 无范围 (no scope)',
+    displayName: '群众',
+    description: '群众 resident · 无范围 (no scope)',
   },
   {
     username: 'town_staff_wutian',
