@@ -3,10 +3,19 @@ import { z } from 'zod';
 
 export const MAX_PAGE_SIZE = 200;
 
-export const pageQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
-});
+/** The two query fields, described once for the OpenAPI document; spread them into a module's query schema. */
+export const pageFields = {
+  page: z.coerce.number().int().min(1).default(1).describe('Page number, from 1'),
+  pageSize: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .default(20)
+    .describe(`Items per page, at most ${MAX_PAGE_SIZE}`),
+};
+
+export const pageQuery = z.object(pageFields);
 export type PageQuery = z.infer<typeof pageQuery>;
 
 export function pageOf<T extends z.ZodTypeAny>(item: T) {

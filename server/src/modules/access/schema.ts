@@ -1,18 +1,11 @@
 // The access module's request and response shapes. Route types are z.infer of these, and the OpenAPI
 // document is generated from them, so every field carries a description.
 import { z } from 'zod';
-import { MAX_PAGE_SIZE } from '../../http/pagination.js';
+import { pageFields } from '../../http/pagination.js';
 import { ROLES } from './actor.js';
 import { PASSWORD_MAX_LENGTH } from './passwords.js';
 
-const page = z.coerce.number().int().min(1).default(1).describe('Page number, from 1');
-const pageSize = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(MAX_PAGE_SIZE)
-  .default(20)
-  .describe(`Items per page, at most ${MAX_PAGE_SIZE}`);
+const { page, pageSize } = pageFields;
 const isoTime = z.string().describe('ISO 8601 timestamp');
 
 export const role = z.enum(ROLES).describe(`Role: ${ROLES.join(', ')}`);

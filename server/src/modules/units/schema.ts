@@ -2,7 +2,7 @@
 // document is generated from them, so every field carries a description.
 import type { MultiPolygon, Polygon } from 'geojson';
 import { z } from 'zod';
-import { MAX_PAGE_SIZE } from '../../http/pagination.js';
+import { pageFields } from '../../http/pagination.js';
 
 export const LEVELS = ['city', 'county', 'town', 'village', 'grid', 'micro_grid'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -34,14 +34,7 @@ export const CODE_RE = /^[0-9A-Za-z-]{1,32}$/;
 
 const level = z.enum(LEVELS).describe('Level: city, county, town, village, grid, micro_grid');
 const id = z.coerce.number().int().positive();
-const page = z.coerce.number().int().min(1).default(1).describe('Page number, from 1');
-const pageSize = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(MAX_PAGE_SIZE)
-  .default(20)
-  .describe(`Items per page, at most ${MAX_PAGE_SIZE}`);
+const { page, pageSize } = pageFields;
 
 export const unitDto = z
   .object({
@@ -120,7 +113,7 @@ export const personItem = z.object({
 });
 export type PersonItem = z.infer<typeof personItem>;
 
-export const pageQuery = z.object({ page, pageSize });
+export { pageQuery } from '../../http/pagination.js';
 
 export const patchBody = z
   .object({
