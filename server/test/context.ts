@@ -11,7 +11,7 @@ import { openPglite } from '../src/db/pglite.js';
 import { openPostgres } from '../src/db/postgres.js';
 import type { App } from '../src/http/types.js';
 import { createServices, type Services } from '../src/services.js';
-import { adminUrl, TEMPLATE_DB, testDbKind } from './env.js';
+import { adminUrl, templateDb, testDbKind } from './env.js';
 
 export async function createTestDb(): Promise<Db> {
   if (testDbKind() === 'postgres') {
@@ -19,7 +19,7 @@ export async function createTestDb(): Promise<Db> {
     const admin = new pg.Client({ connectionString: adminUrl() });
     await admin.connect();
     try {
-      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateDb()}`);
     } finally {
       await admin.end();
     }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminUrl, TEMPLATE_DB, testDbKind } from '../../test/env.js';
+import { adminUrl, templateDb, testDbKind } from '../../test/env.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/anwang.mjs');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anwang-cli-'));
@@ -33,7 +33,7 @@ async function adminQuery(sql: string) {
 beforeAll(async () => {
   if (testDbKind() === 'postgres') {
     pgName = `anwang_cli_${randomBytes(5).toString('hex')}`;
-    await adminQuery(`CREATE DATABASE ${pgName} TEMPLATE ${TEMPLATE_DB}`);
+    await adminQuery(`CREATE DATABASE ${pgName} TEMPLATE ${templateDb()}`);
     env.DATABASE_URL = adminUrl(pgName);
   }
 });

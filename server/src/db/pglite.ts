@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite, type Transaction, types } from '@electric-sql/pglite';
+import { withAmbientTransactions } from './ambient.js';
 import type { Db, Queryable, Row } from './types.js';
 
 const toNumber = (v: string) => (v === null ? v : Number(v));
@@ -77,13 +78,13 @@ export async function openPglite(opts: PgliteOptions = {}): Promise<Db & { pglit
     release();
     throw e;
   }
-  const base = wrap(pg);
+  const q = withAmbientTransactions(wrap(pg), (fn) => pg.transaction((t) => fn(wrap(t))));
   return {
     kind: 'pglite',
     pglite: pg,
-    query: base.query,
-    tx: (fn) => pg.transaction((t) => fn(wrap(t))),
-    exec: base.exec,
+    query: q.query,
+    tx: q.tx,
+    exec: q.exec,
     async close() {
       try {
         await pg.close();

@@ -1,5 +1,6 @@
 // PostgreSQL through node-postgres: a pool; a transaction holds one client from BEGIN to COMMIT.
 import pg from 'pg';
+import { withAmbientTransactions } from './ambient.js';
 import type { Db, Queryable, Row } from './types.js';
 
 const toNumber = (v: string) => Number(v);
@@ -37,30 +38,35 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Db & { p
   pool.on('error', () => {}); // idle client errors surface on the next query
   const probe = await pool.connect(); // fail fast with a clear error when the server does not answer
   probe.release();
-  return {
-    kind: 'postgres',
-    pool,
+  const outside: Omit<Queryable, 'tx'> = {
     async query<R extends Row>(text: string, params?: readonly unknown[]) {
       const res = await pool.query<R>(text, params as unknown[] | undefined);
       return res.rows;
     },
-    async tx(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await fn(wrapClient(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw e;
-      } finally {
-        client.release();
-      }
-    },
     async exec(sql) {
       await pool.query(sql);
     },
+  };
+  const q = withAmbientTransactions(outside, async (fn) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(wrapClient(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
+  });
+  return {
+    kind: 'postgres',
+    pool,
+    query: q.query,
+    tx: q.tx,
+    exec: q.exec,
     async close() {
       await pool.end();
     },
