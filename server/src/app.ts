@@ -20,6 +20,9 @@ import { installProblemHandlers, sendRouteNotFound } from './http/problem.js';
 import type { App } from './http/types.js';
 import { type Actor, ANONYMOUS } from './modules/access/actor.js';
 import { accessRoutes, SESSION_COOKIE } from './modules/access/routes.js';
+import { categoryRoutes } from './modules/events/categories/routes.js';
+import { hazardDomainRoutes } from './modules/hazards/taxonomy/routes.js';
+import { mediaRoutes } from './modules/media/routes.js';
 import { unitRoutes } from './modules/units/routes.js';
 import type { Services } from './services.js';
 
@@ -95,10 +98,32 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     },
   );
 
+  // what the web client needs to know of the deployment (no secrets: everything here is public)
+  app.get(
+    '/api/v1/client-config',
+    {
+      schema: {
+        tags: ['system'],
+        response: {
+          200: z.object({
+            tileUrl: z
+              .string()
+              .nullable()
+              .describe('Raster tile URL template for the map background, if configured'),
+          }),
+        },
+      },
+    },
+    async () => ({ tileUrl: config.tileUrl ?? null }),
+  );
+
   await app.register(
     async (api) => {
       accessRoutes(api as unknown as App, services.access, config);
       unitRoutes(api as unknown as App, services.units);
+      categoryRoutes(api as unknown as App, services.categories);
+      hazardDomainRoutes(api as unknown as App, services.hazardTaxonomy);
+      mediaRoutes(api as unknown as App, services.media);
     },
     { prefix: '/api/v1' },
   );

@@ -18,6 +18,12 @@ describe('HTTP edge', () => {
     expect(res.json()).toEqual({ status: 'ok', db: ctx.db.kind });
   });
 
+  it('tells the web client the deployment facts it adapts to, without login', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/v1/client-config' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ tileUrl: null });
+  });
+
   it('serves the OpenAPI document and the browsable page', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/docs/openapi.json' });
     expect(res.statusCode).toBe(200);
@@ -78,5 +84,18 @@ describe('HTTP edge', () => {
     });
     expect(res.statusCode).toBe(415);
     expect(res.json().code).toBe('http.unsupported_media_type');
+  });
+});
+
+describe('client configuration', () => {
+  it('passes a configured tile URL on to the web client', async () => {
+    const tileUrl = 'https://tiles.example.org/{z}/{x}/{y}.png';
+    const ctx = await createTestContext({ tileUrl });
+    try {
+      const res = await (await ctx.app()).inject({ method: 'GET', url: '/api/v1/client-config' });
+      expect(res.json()).toEqual({ tileUrl });
+    } finally {
+      await ctx.close();
+    }
   });
 });

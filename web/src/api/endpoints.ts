@@ -26,6 +26,12 @@ export const authApi = {
       .then((r) => ('user' in r ? r.user : r)),
 };
 
+export const systemApi = {
+  /** Public facts about the deployment the client adapts to (e.g. a map tile URL). */
+  clientConfig: (signal?: AbortSignal) =>
+    api.get<{ tileUrl: string | null }>(`${V1}/client-config`, { signal, allowUnauthenticated: true }),
+};
+
 export interface UnitListQuery {
   level?: Level;
   parent?: number;

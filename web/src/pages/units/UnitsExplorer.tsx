@@ -5,7 +5,7 @@ import { ArrowUpOutlined } from '@ant-design/icons';
 import { Button, Card, Result, Spin } from 'antd';
 import { lazy, Suspense, useEffect } from 'react';
 import { isApiError } from '../../api/client';
-import { unitsApi } from '../../api/endpoints';
+import { systemApi, unitsApi } from '../../api/endpoints';
 import type { Level, Unit, User } from '../../api/types';
 import { useUser } from '../../auth/AuthProvider';
 import { useI18n } from '../../i18n';
@@ -54,6 +54,7 @@ export default function UnitsExplorer() {
   const selectedId = match ? Number(match[1]) : null;
 
   const roots = useAsync((signal) => loadRoots(user, signal), [user.id]);
+  const clientConfig = useAsync((signal) => systemApi.clientConfig(signal), []);
   useEffect(() => {
     if (selectedId !== null || !roots.data) return;
     let live = true;
@@ -111,12 +112,18 @@ export default function UnitsExplorer() {
         </Card>
         <div className="explorer-map">
           <Suspense fallback={<Spin className="panel-spin" />}>
-            <UnitMap
-              data={features.data}
-              loading={features.loading || detail.loading}
-              highlightId={unit && unit.childCount === 0 ? unit.id : null}
-              onPick={select}
-            />
+            {/* the map's style is fixed when it is created: wait for the tile URL (or its absence) */}
+            {clientConfig.loading ? (
+              <Spin className="panel-spin" />
+            ) : (
+              <UnitMap
+                tileUrl={clientConfig.data?.tileUrl ?? undefined}
+                data={features.data}
+                loading={features.loading || detail.loading}
+                highlightId={unit && unit.childCount === 0 ? unit.id : null}
+                onPick={select}
+              />
+            )}
           </Suspense>
           {features.data && mapQuery && (
             <div className="unit-map-caption" data-testid="map-caption">
