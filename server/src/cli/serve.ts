@@ -1,6 +1,7 @@
 import { buildApp } from '../app.js';
 import { DEMO_PASSWORD, loadConfig } from '../config.js';
 import { openMigratedDb } from '../db/index.js';
+import { JobRunner } from '../jobs/index.js';
 import { DEMO_ACCOUNTS, seedDemo } from '../seed/index.js';
 import { createServices } from '../services.js';
 import { type Command, parse } from './command.js';
@@ -30,7 +31,11 @@ Configuration comes from the environment: see README.md.`,
       services,
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     });
+    // job logs carry kind and id only (see jobs/queue.ts)
+    services.jobs.queue.logger = app.log;
+    const runner = new JobRunner(services.jobs.queue, services.jobs.schedules);
     const close = async () => {
+      await runner.stop(); // lets the job in flight commit or roll back
       await app.close();
       await db.close();
       process.exit(0);
@@ -38,6 +43,7 @@ Configuration comes from the environment: see README.md.`,
     process.once('SIGINT', close);
     process.once('SIGTERM', close);
     await app.listen({ port: config.port, host: config.host });
+    await runner.start();
     const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
     const demoPasswordInUse = await services.access.passwordMatches(
       DEMO_ACCOUNTS[0]!.username,
