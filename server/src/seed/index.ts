@@ -3,6 +3,8 @@
 // beats, people with their assignments, then the demo accounts.
 import { DEMO_PASSWORD } from '../config.js';
 import { SYSTEM } from '../modules/access/actor.js';
+import { seedEventCategories } from '../modules/events/categories/seed.js';
+import { seedHazardTaxonomy } from '../modules/hazards/taxonomy/seed.js';
 import type { Services } from '../services.js';
 import { DEMO_ACCOUNTS } from './accounts.js';
 import { generateLayout, type Level, type Scale } from './layout.js';
@@ -36,6 +38,9 @@ export interface SeedSummary {
 /** The database already holds units: seeding would mix the demo into real (or earlier) data. */
 export class SeedRefusedError extends Error {}
 
+/** Ouhai: the district whose departments the categories and hazard domains name (in both scales). */
+const DEMO_DISTRICT_CODE = '330304';
+
 export async function seedDemo(services: Services, opts: SeedOptions): Promise<SeedSummary> {
   const started = performance.now();
   const progress = opts.onProgress ?? (() => {});
@@ -60,6 +65,9 @@ export async function seedDemo(services: Services, opts: SeedOptions): Promise<S
   progress('departments', 0, org.departments.length);
   await services.units.insertDepartments(SYSTEM, org.departments);
   progress('departments', org.departments.length, org.departments.length);
+  // reference data that names the departments: the event categories and the hazard domains
+  await seedEventCategories(services, DEMO_DISTRICT_CODE);
+  await seedHazardTaxonomy(services, DEMO_DISTRICT_CODE);
   progress('police_beats', 0, org.policeBeats.length);
   await services.units.insertPoliceBeats(SYSTEM, org.policeBeats);
   progress('police_beats', org.policeBeats.length, org.policeBeats.length);
