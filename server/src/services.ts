@@ -3,8 +3,12 @@
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/index.js';
+import { createJobs, type Jobs } from './jobs/index.js';
 import { AuditService } from './modules/access/audit.js';
 import { AccessService } from './modules/access/service.js';
+import { CategoriesService } from './modules/events/categories/service.js';
+import { HazardTaxonomyService } from './modules/hazards/taxonomy/service.js';
+import { createMediaService, type MediaService } from './modules/media/service.js';
 import { UnitsService } from './modules/units/service.js';
 
 export interface Services {
@@ -13,11 +17,19 @@ export interface Services {
   audit: AuditService;
   access: AccessService;
   units: UnitsService;
+  jobs: Jobs;
+  categories: CategoriesService;
+  hazardTaxonomy: HazardTaxonomyService;
+  media: MediaService;
 }
 
 export function createServices(db: Db, config: Config, clock: Clock = systemClock): Services {
   const audit = new AuditService(db, clock);
+  const jobs = createJobs(db, clock);
   const units = new UnitsService(db, audit);
   const access = new AccessService(db, audit, units, config, clock);
-  return { db, clock, audit, access, units };
+  const categories = new CategoriesService(db, audit, units, clock);
+  const hazardTaxonomy = new HazardTaxonomyService(db, audit, units, clock);
+  const media = createMediaService(db, audit, clock, config.dataDir);
+  return { db, clock, audit, access, units, jobs, categories, hazardTaxonomy, media };
 }

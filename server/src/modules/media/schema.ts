@@ -1,0 +1,23 @@
+// zod schemas of the media API.
+import { z } from 'zod';
+
+export const mediaDto = z.object({
+  id: z.number().int(),
+  kind: z.enum(['image', 'video']),
+  mime: z.string(),
+  bytes: z.number().int(),
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+  /** Capture time from EXIF DateTimeOriginal, ISO 8601. */
+  takenAt: z.string().optional(),
+  /** Where the photo was taken, from EXIF GPS (WGS84), so the report form can place the event. */
+  location: z.object({ lng: z.number(), lat: z.number() }).optional(),
+  url: z.string(),
+  /** A ~320 px JPEG without metadata; null for videos and HEIC/HEIF (not decodable here). */
+  thumbnailUrl: z.string().nullable(),
+});
+export type MediaDto = z.infer<typeof mediaDto>;
+
+export const uploadResult = z.object({ items: z.array(mediaDto) });
+
+export const idParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
