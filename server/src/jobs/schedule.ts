@@ -14,6 +14,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { Clock } from '../clock.js';
 import type { Db, Queryable } from '../db/index.js';
+import { canonicalJson } from '../lib/canonical-json.js';
 import { type JobContext, JobError, type JobQueue } from './queue.js';
 import * as repo from './repository.js';
 
@@ -66,18 +67,8 @@ export function checkCron(cron: string, timeZone: string): void {
 }
 
 // jsonb does not keep key order, so definitions are compared in a canonical form
-const canonical = (v: unknown): unknown =>
-  Array.isArray(v)
-    ? v.map(canonical)
-    : v !== null && typeof v === 'object'
-      ? Object.fromEntries(
-          Object.keys(v)
-            .sort()
-            .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-        )
-      : v;
 const definitionOf = (t: Omit<TickPayload, 'at'>) =>
-  JSON.stringify(canonical([t.cron, t.timeZone, t.kind, t.payload, t.maxAttempts]));
+  canonicalJson([t.cron, t.timeZone, t.kind, t.payload, t.maxAttempts]);
 
 export class Schedules {
   private readonly defs = new Map<string, Omit<TickPayload, 'at'>>();

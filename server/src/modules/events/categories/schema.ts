@@ -1,7 +1,7 @@
 // Event categories' request and response shapes. Route types are z.infer of these, and the OpenAPI
 // document is generated from them. The code is the Open311 service_code: stable once published.
 import { z } from 'zod';
-import { MAX_PAGE_SIZE } from '../../../http/pagination.js';
+import { MAX_PAGE_SIZE, pageFields } from '../../../http/pagination.js';
 
 export const CATEGORY_CODE_RE = /^[a-z0-9_.-]{1,64}$/;
 export const QUESTION_CODE_RE = /^[a-z][a-z0-9_]{0,39}$/;
@@ -196,14 +196,12 @@ export const listQuery = z.object({
     .default('false')
     .transform((v) => v === 'true')
     .describe('Also list retired categories'),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PAGE_SIZE)
+  page: pageFields.page,
+  // the catalogue is small: by default one page holds all of it
+  pageSize: pageFields.pageSize
+    .unwrap()
     .default(MAX_PAGE_SIZE)
-    .describe(`Items per page, at most ${MAX_PAGE_SIZE}; the default gives the whole tree in one page`),
+    .describe(`Items per page, at most ${MAX_PAGE_SIZE} (the default)`),
 });
 
 export const codeParams = z.object({ code: z.string().regex(CATEGORY_CODE_RE).describe('Category code') });

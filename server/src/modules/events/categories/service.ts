@@ -5,6 +5,7 @@ import type { Clock } from '../../../clock.js';
 import type { Db, Queryable } from '../../../db/index.js';
 import { HttpErrors } from '../../../http/errors.js';
 import type { Page } from '../../../http/pagination.js';
+import { canonicalJson } from '../../../lib/canonical-json.js';
 import { type Actor, actorName } from '../../access/actor.js';
 import type { AuditService } from '../../access/audit.js';
 import type { UnitsService } from '../../units/service.js';
@@ -60,20 +61,6 @@ function rulesOf(d: CategoryDto): Rules {
     keywords: d.keywords,
     active: d.active,
   };
-}
-
-/** Deterministic JSON (sorted keys) for comparing rule sets. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
 }
 
 /** The current tree: rows in depth-first order (children by code) with their depths. */
@@ -182,7 +169,9 @@ export class CategoriesService {
           `The category is at version ${before.version}, not ${expected}`,
         );
       }
-      if (canonical(rulesOf(before)) === canonical({ ...rules, description: rules.description ?? null }))
+      if (
+        canonicalJson(rulesOf(before)) === canonicalJson({ ...rules, description: rules.description ?? null })
+      )
         return before;
       const parentId = await this.checkRules(q, rules, before);
       if (!(await repo.bumpVersion(q, before.id, expected))) {

@@ -1,7 +1,7 @@
 // The hazard taxonomy's request and response shapes; route types are z.infer of these and the
 // OpenAPI document is generated from them.
 import { z } from 'zod';
-import { MAX_PAGE_SIZE } from '../../../http/pagination.js';
+import { MAX_PAGE_SIZE, pageFields } from '../../../http/pagination.js';
 import { MAX_DEADLINE_HOURS } from '../domain/deadlines.js';
 
 export const DOMAIN_CODE_RE = /^[a-z][a-z0-9_]{1,39}$/;
@@ -109,14 +109,12 @@ export const listQuery = z.object({
     .default('false')
     .transform((v) => v === 'true')
     .describe('Also list retired domains'),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PAGE_SIZE)
+  page: pageFields.page,
+  // the catalogue is small: by default one page holds all of it
+  pageSize: pageFields.pageSize
+    .unwrap()
     .default(MAX_PAGE_SIZE)
-    .describe(`Items per page, at most ${MAX_PAGE_SIZE}; the default gives every domain in one page`),
+    .describe(`Items per page, at most ${MAX_PAGE_SIZE} (the default)`),
 });
 export type ListQuery = z.infer<typeof listQuery>;
 

@@ -6,6 +6,7 @@ import type { Clock } from '../../../clock.js';
 import type { Db, Queryable } from '../../../db/index.js';
 import { HttpErrors } from '../../../http/errors.js';
 import type { Page } from '../../../http/pagination.js';
+import { canonicalJson } from '../../../lib/canonical-json.js';
 import { type Actor, actorName } from '../../access/actor.js';
 import type { AuditService } from '../../access/audit.js';
 import type { UnitsService } from '../../units/service.js';
@@ -57,20 +58,6 @@ function rulesOf(d: DomainDto): Rules {
     aspects: d.aspects,
     active: d.active,
   };
-}
-
-/** Deterministic JSON (sorted keys) for comparing rule sets. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
 }
 
 /** No aspect of the current version disappears: hazards and counts by aspect refer to the codes. */
@@ -136,7 +123,7 @@ export class HazardTaxonomyService {
       if (before.version !== expected) {
         return E.domainVersionConflict.raise(`The domain is at version ${before.version}, not ${expected}`);
       }
-      if (canonical(rulesOf(before)) === canonical(rules)) return before;
+      if (canonicalJson(rulesOf(before)) === canonicalJson(rules)) return before;
       checkAspectsKept(rules, before);
       await this.checkDepartment(rules.departmentCode);
       if (!(await repo.bumpVersion(q, before.id, expected))) {
