@@ -1,8 +1,9 @@
 // Factories for tests of the units module (and of modules that need a small district): actors built
 // directly, and a synthetic tree whose micro-grids form a lattice, so that expected answers are known.
 import type { Polygon } from 'geojson';
-import type { Actor, Role } from '../access/actor.js';
+import { type Actor, type Role, SYSTEM } from '../access/actor.js';
 import type { NewUnit } from './schema.js';
+import type { UnitsService } from './service.js';
 
 let nextActorId = 1000;
 
@@ -130,4 +131,23 @@ export function buildLattice(options: LatticeOptions = {}): Lattice {
     }
   }
   return { units, codes: { city, county, town, village, grids }, microCode, x, y, opts: o };
+}
+
+/** The department code suffixes the demo seed uses: 公安 GA, 消防 XF, 应急 YJ … */
+export const DEPARTMENT_SUFFIXES = ['GA', 'XF', 'YJ', 'SJ', 'ZJ', 'JT', 'ZR', 'ST', 'WJ', 'MZ', 'SF', 'ZF'];
+
+/**
+ * A small district for modules whose rules name departments: county C1 with town T1 (and, when asked,
+ * village V1) and one department per suffix (C1-GA, C1-XF …), written through the units service.
+ */
+export async function insertSmallDistrict(units: UnitsService, opts: { village?: boolean } = {}) {
+  await units.insertUnits(SYSTEM, [
+    { code: 'C1', name: '测试区', level: 'county', parentCode: null },
+    { code: 'T1', name: '甲街道', level: 'town', parentCode: 'C1' },
+    ...(opts.village ? [{ code: 'V1', name: '甲村', level: 'village' as const, parentCode: 'T1' }] : []),
+  ]);
+  await units.insertDepartments(
+    SYSTEM,
+    DEPARTMENT_SUFFIXES.map((s) => ({ code: `C1-${s}`, name: `部门${s}`, unitCode: 'C1' })),
+  );
 }

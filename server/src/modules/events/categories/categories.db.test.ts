@@ -6,26 +6,17 @@ import { createTestContext, type TestContext } from '../../../../test/context.js
 import type { App } from '../../../http/types.js';
 import { SYSTEM } from '../../access/actor.js';
 import { login, makeAccount } from '../../access/testing.js';
+import { insertSmallDistrict } from '../../units/test-factories.js';
 import { createBody, type UpdateCategory } from './schema.js';
 import { seedEventCategories } from './seed.js';
 
 let ctx: TestContext;
 let app: App;
 const cookie: Record<string, string> = {};
-const SUFFIXES = ['GA', 'XF', 'YJ', 'SJ', 'ZJ', 'JT', 'ZR', 'ST', 'WJ', 'MZ', 'SF', 'ZF'];
 
 beforeAll(async () => {
   ctx = await createTestContext();
-  const units = ctx.services.units;
-  await units.insertUnits(SYSTEM, [
-    { code: 'C1', name: '测试区', level: 'county', parentCode: null },
-    { code: 'T1', name: '甲街道', level: 'town', parentCode: 'C1' },
-    { code: 'V1', name: '甲村', level: 'village', parentCode: 'T1' },
-  ]);
-  await units.insertDepartments(
-    SYSTEM,
-    SUFFIXES.map((s) => ({ code: `C1-${s}`, name: `部门${s}`, unitCode: 'C1' })),
-  );
+  await insertSmallDistrict(ctx.services.units, { village: true });
   await makeAccount(ctx, { username: 'district-admin', roles: ['admin'], unit: 'C1' });
   await makeAccount(ctx, { username: 'village-admin', roles: ['admin'], unit: 'V1' });
   await makeAccount(ctx, { username: 'dispatcher', roles: ['dispatcher'], unit: 'C1' });

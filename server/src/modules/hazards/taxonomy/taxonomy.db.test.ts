@@ -6,25 +6,17 @@ import { createTestContext, type TestContext } from '../../../../test/context.js
 import type { App } from '../../../http/types.js';
 import { SYSTEM } from '../../access/actor.js';
 import { login, makeAccount } from '../../access/testing.js';
+import { insertSmallDistrict } from '../../units/test-factories.js';
 import type { DomainDto } from './schema.js';
 import { seedHazardTaxonomy } from './seed.js';
 
 let ctx: TestContext;
 let app: App;
 const cookie: Record<string, string> = {};
-const SUFFIXES = ['GA', 'XF', 'YJ', 'SJ', 'ZJ', 'JT', 'ZR', 'ST', 'WJ', 'MZ', 'SF', 'ZF'];
 
 beforeAll(async () => {
   ctx = await createTestContext();
-  const units = ctx.services.units;
-  await units.insertUnits(SYSTEM, [
-    { code: 'C1', name: '测试区', level: 'county', parentCode: null },
-    { code: 'T1', name: '甲街道', level: 'town', parentCode: 'C1' },
-  ]);
-  await units.insertDepartments(
-    SYSTEM,
-    SUFFIXES.map((s) => ({ code: `C1-${s}`, name: `部门${s}`, unitCode: 'C1' })),
-  );
+  await insertSmallDistrict(ctx.services.units);
   await makeAccount(ctx, { username: 'district-admin', roles: ['admin'], unit: 'C1' });
   await makeAccount(ctx, { username: 'town-admin', roles: ['admin'], unit: 'T1' });
   await makeAccount(ctx, { username: 'safety-office', roles: ['safety_office'], unit: 'C1' });
