@@ -21,6 +21,7 @@ import type { App } from './http/types.js';
 import { type Actor, ANONYMOUS } from './modules/access/actor.js';
 import { accessRoutes, SESSION_COOKIE } from './modules/access/routes.js';
 import { categoryRoutes } from './modules/events/categories/routes.js';
+import { eventRoutes } from './modules/events/routes.js';
 import { hazardDomainRoutes } from './modules/hazards/taxonomy/routes.js';
 import { mediaRoutes } from './modules/media/routes.js';
 import { unitRoutes } from './modules/units/routes.js';
@@ -122,6 +123,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       accessRoutes(api as unknown as App, services.access, config);
       unitRoutes(api as unknown as App, services.units);
       categoryRoutes(api as unknown as App, services.categories);
+      eventRoutes(api as unknown as App, services.events);
       hazardDomainRoutes(api as unknown as App, services.hazardTaxonomy);
       mediaRoutes(api as unknown as App, services.media);
     },

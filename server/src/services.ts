@@ -7,6 +7,7 @@ import { createJobs, type Jobs } from './jobs/index.js';
 import { AuditService } from './modules/access/audit.js';
 import { AccessService } from './modules/access/service.js';
 import { CategoriesService } from './modules/events/categories/service.js';
+import { EventsService } from './modules/events/service.js';
 import { HazardTaxonomyService } from './modules/hazards/taxonomy/service.js';
 import { createMediaService, type MediaService } from './modules/media/service.js';
 import { UnitsService } from './modules/units/service.js';
@@ -19,6 +20,7 @@ export interface Services {
   units: UnitsService;
   jobs: Jobs;
   categories: CategoriesService;
+  events: EventsService;
   hazardTaxonomy: HazardTaxonomyService;
   media: MediaService;
 }
@@ -31,5 +33,7 @@ export function createServices(db: Db, config: Config, clock: Clock = systemCloc
   const categories = new CategoriesService(db, audit, units, clock);
   const hazardTaxonomy = new HazardTaxonomyService(db, audit, units, clock);
   const media = createMediaService(db, audit, clock, config.dataDir);
-  return { db, clock, audit, access, units, jobs, categories, hazardTaxonomy, media };
+  const events = new EventsService(db, audit, units, categories, media, null, clock);
+  events.registerJobs(jobs.queue, jobs.schedules);
+  return { db, clock, audit, access, units, jobs, categories, events, hazardTaxonomy, media };
 }

@@ -40,6 +40,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Do not treat a 401 as "the session ended" (the login call itself answers 401 for a wrong password). */
   allowUnauthenticated?: boolean;
+  /** Extra request headers, e.g. Idempotency-Key. */
+  headers?: Record<string, string>;
 }
 
 let onUnauthorized: (() => void) | null = null;
@@ -71,9 +73,14 @@ async function toProblem(res: Response): Promise<Problem> {
 }
 
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
-  let body: string | undefined;
-  if (opts.body !== undefined) {
+  const headers: Record<string, string> = {
+    accept: 'application/json, application/problem+json',
+    ...opts.headers,
+  };
+  let body: string | FormData | undefined;
+  if (opts.body instanceof FormData) {
+    body = opts.body; // the browser sets the multipart boundary
+  } else if (opts.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }

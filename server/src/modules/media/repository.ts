@@ -60,6 +60,10 @@ export function findMedia(q: Queryable, id: number): Promise<MediaRow | undefine
   return maybeOne<MediaRow>(q, `SELECT ${COLS} FROM media WHERE id = $1`, [id]);
 }
 
+export function findMany(q: Queryable, ids: readonly number[]): Promise<MediaRow[]> {
+  return q.query<MediaRow>(`SELECT ${COLS} FROM media WHERE id = ANY($1::bigint[]) ORDER BY id`, [ids]);
+}
+
 export function listByOwner(q: Queryable, ownerType: string, ownerId: number): Promise<MediaRow[]> {
   return q.query<MediaRow>(`SELECT ${COLS} FROM media WHERE owner_type = $1 AND owner_id = $2 ORDER BY id`, [
     ownerType,

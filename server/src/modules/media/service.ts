@@ -184,6 +184,28 @@ export class MediaService {
     return usable.map((r) => toDto({ ...r, owner_type: ownerType, owner_id: ownerId, attached_at: at }));
   }
 
+  /**
+   * The first EXIF location among uploads (in the order given), so a report can be placed by its photo
+   * when the phone gave no position. Only the uploader's own unattached uploads count.
+   */
+  async exifLocation(
+    ids: readonly number[],
+    actor: Actor,
+    opts: { address?: string } = {},
+  ): Promise<{ lng: number; lat: number } | null> {
+    if (ids.length === 0) return null;
+    const hash = uploaderHash(actor, opts.address);
+    const rows = await repo.findMany(this.db, ids);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const id of ids) {
+      const r = byId.get(id);
+      if (!r || r.lng === null || r.lat === null) continue;
+      const ref = { uploadedBy: r.uploaded_by, uploaderHash: r.uploader_hash, ownerType: r.owner_type };
+      if (mediaPolicy.attach(actor, ref, hash)) return { lng: r.lng, lat: r.lat };
+    }
+    return null;
+  }
+
   /** The attachments of one record, for the owner module's presenters (it has checked access already). */
   async listForOwner(q: Queryable, ownerType: string, ownerId: number): Promise<MediaDto[]> {
     return (await repo.listByOwner(q, ownerType, ownerId)).map(toDto);

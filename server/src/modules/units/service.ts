@@ -37,6 +37,8 @@ const gcoord = gcoordModule as unknown as (typeof gcoordModule)['default'];
 export interface Located {
   unit: UnitDto;
   ancestors: UnitDto[];
+  /** The point in WGS84 (converted when it was given in GCJ-02). */
+  point: { lng: number; lat: number };
 }
 
 /** Above this many features a GeoJSON answer must be narrowed (a browser map cannot use more). */
@@ -78,6 +80,7 @@ export class UnitsService {
   private readonly locator: Locator;
   private readonly scopeUnits = new Map<number, { at: number; value: ScopeUnit | null }>();
   private readonly scopeDepartments = new Map<number, { at: number; value: ScopeDepartment | null }>();
+  private readonly unitRefs = new Map<string, { at: number; value: ScopeUnit }>();
 
   constructor(
     private readonly db: Db,
@@ -171,7 +174,7 @@ export class UnitsService {
     const chain = await repo.byCodes(this.db, pathCodes(paths.get(id)!));
     const unit = chain.pop();
     if (!unit || unit.id !== id) return null; // the unit went away since the index was built
-    return { unit: toDto(unit), ancestors: chain.map(toDto) };
+    return { unit: toDto(unit), ancestors: chain.map(toDto), point: { lng: x!, lat: y! } };
   }
 
   /** The in-memory index itself, current with the database (benchmarks, batch jobs). */
@@ -272,6 +275,44 @@ export class UnitsService {
   ): Promise<{ id: number; code: string; name: string; level: Level; path: string } | null> {
     const [r] = await repo.byCodes(this.db, [code]);
     return r ? { id: r.id, code: r.code, name: r.name, level: r.level, path: r.path } : null;
+  }
+
+  /**
+   * Units by code (id, code, name, level, path), for other modules' presenters naming the places of many
+   * records at once (an event's chain from its path). Cached like scope units; unknown codes are left out.
+   */
+  async refsByCodes(codes: readonly string[]): Promise<Map<string, ScopeUnit>> {
+    await this.locator.checkVersion();
+    const out = new Map<string, ScopeUnit>();
+    const missing: string[] = [];
+    const now = Date.now();
+    for (const c of new Set(codes)) {
+      const hit = this.unitRefs.get(c);
+      if (hit && now - hit.at < SCOPE_TTL_MS) out.set(c, hit.value);
+      else missing.push(c);
+    }
+    for (const r of await repo.byCodes(this.db, missing)) {
+      const value = { id: r.id, code: r.code, name: r.name, level: r.level, path: r.path };
+      this.unitRefs.set(r.code, { at: now, value });
+      out.set(r.code, value);
+    }
+    return out;
+  }
+
+  /**
+   * Every unit of one level in a subtree, with population: for other modules' per-unit statistics
+   * (events' metrics, the safety index). No permission check: the caller checked its actor.
+   */
+  async unitsAt(level: Level, withinPath: string): Promise<(ScopeUnit & { population: number | null })[]> {
+    const { rows } = await repo.list(this.db, { level, withinPath, limit: 1_000_000, offset: 0 });
+    return rows.map((r) => ({
+      id: r.id,
+      code: r.code,
+      name: r.name,
+      level: r.level,
+      path: r.path,
+      population: r.population,
+    }));
   }
 
   async findDepartmentByCode(code: string): Promise<{ id: number; code: string; name: string } | null> {
@@ -418,6 +459,7 @@ export class UnitsService {
   private clearScopeCaches() {
     this.scopeUnits.clear();
     this.scopeDepartments.clear();
+    this.unitRefs.clear();
   }
 
   private async mustGet(id: number): Promise<repo.UnitRow> {

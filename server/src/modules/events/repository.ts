@@ -1,0 +1,656 @@
+// Events' queries (no rules). Set-based SQL for the daily view and the metrics.
+import { maybeOne, one, type Queryable } from '../../db/index.js';
+import type { EventState } from './domain/state-machine.js';
+
+export type EventRow = {
+  id: number;
+  county_code: string;
+  tracking_no: string;
+  category_id: number;
+  category_version: number;
+  category_code: string;
+  category_group: string;
+  priority: 'low' | 'normal' | 'high' | 'urgent';
+  state: EventState;
+  version: number;
+  source: 'app' | 'staff' | 'open311' | 'hotline';
+  external_id: string | null;
+  description: string;
+  answers: Record<string, string | number | string[]>;
+  address: string | null;
+  lng: number;
+  lat: number;
+  unit_id: number;
+  unit_path: string;
+  route_kind: 'unit' | 'department' | null;
+  route_id: number | null;
+  route_level: string | null;
+  assignee_kind: 'unit' | 'department' | null;
+  assignee_id: number | null;
+  assignee_level: string | null;
+  assignee_path: string | null;
+  assigned_at: Date | null;
+  due_at: Date | null;
+  remind_at: Date | null;
+  overdue: boolean;
+  escalations: number;
+  supervisor_unit_id: number | null;
+  next_escalation_at: Date | null;
+  accepted_at: Date | null;
+  first_resolved_at: Date | null;
+  resolved_at: Date | null;
+  resolved_on_time: boolean | null;
+  closed_at: Date | null;
+  rating: number | null;
+  reopen_count: number;
+  merged_into: number | null;
+  anonymous: boolean;
+  reporter_account_id: number | null;
+  reporter_name: string | null;
+  reporter_phone: string | null;
+  abuse_key: string | null;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+};
+
+export type NewEvent = Omit<
+  EventRow,
+  | 'version'
+  | 'assignee_kind'
+  | 'assignee_id'
+  | 'assignee_level'
+  | 'assignee_path'
+  | 'assigned_at'
+  | 'due_at'
+  | 'remind_at'
+  | 'overdue'
+  | 'escalations'
+  | 'supervisor_unit_id'
+  | 'next_escalation_at'
+  | 'accepted_at'
+  | 'first_resolved_at'
+  | 'resolved_at'
+  | 'resolved_on_time'
+  | 'closed_at'
+  | 'rating'
+  | 'reopen_count'
+  | 'merged_into'
+  | 'updated_at'
+>;
+
+const INSERT_COLS = [
+  'id',
+  'county_code',
+  'tracking_no',
+  'category_id',
+  'category_version',
+  'category_code',
+  'category_group',
+  'priority',
+  'state',
+  'source',
+  'external_id',
+  'description',
+  'answers',
+  'address',
+  'lng',
+  'lat',
+  'unit_id',
+  'unit_path',
+  'route_kind',
+  'route_id',
+  'route_level',
+  'anonymous',
+  'reporter_account_id',
+  'reporter_name',
+  'reporter_phone',
+  'abuse_key',
+  'created_by',
+  'created_at',
+] as const;
+
+/** The next event id (taken before the insert: the tracking number is made from it). */
+export async function nextId(q: Queryable): Promise<number> {
+  const r = await one<{ id: number }>(
+    q,
+    `SELECT nextval(pg_get_serial_sequence('event', 'id'))::bigint AS id`,
+  );
+  return r.id;
+}
+
+export async function insertEvent(q: Queryable, e: NewEvent): Promise<EventRow> {
+  const values = INSERT_COLS.map((c) => (c === 'answers' ? JSON.stringify(e.answers) : e[c]));
+  const params = INSERT_COLS.map((_, i) => `$${i + 1}`).join(', ');
+  return one<EventRow>(
+    q,
+    `INSERT INTO event (${INSERT_COLS.join(', ')}, updated_at) VALUES (${params}, $${INSERT_COLS.length})
+     RETURNING *`,
+    values,
+  );
+}
+
+export function getEvent(q: Queryable, id: number, lock = false): Promise<EventRow | undefined> {
+  return maybeOne<EventRow>(q, `SELECT * FROM event WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+}
+
+export function getByTrackingNo(q: Queryable, trackingNo: string): Promise<EventRow | undefined> {
+  return maybeOne<EventRow>(q, 'SELECT * FROM event WHERE tracking_no = $1', [trackingNo]);
+}
+
+export type EventPatch = Partial<
+  Omit<EventRow, 'id' | 'version' | 'county_code' | 'tracking_no' | 'created_at'>
+>;
+
+/** Applies a patch if the row is still at `version`; bumps the version. Undefined when the version moved on. */
+export async function updateEvent(
+  q: Queryable,
+  id: number,
+  version: number,
+  patch: EventPatch,
+): Promise<EventRow | undefined> {
+  const keys = Object.keys(patch) as (keyof EventPatch)[];
+  const sets = keys.map((k, i) => `${k} = $${i + 3}`);
+  const values = keys.map((k) => (k === 'answers' ? JSON.stringify(patch[k]) : patch[k]));
+  return maybeOne<EventRow>(
+    q,
+    `UPDATE event SET ${[...sets, 'version = version + 1'].join(', ')}
+     WHERE id = $1 AND version = $2 RETURNING *`,
+    [id, version, ...values],
+  );
+}
+
+// ---- timeline ----
+
+export type TimelineRow = {
+  event_id: number;
+  seq: number;
+  at: Date;
+  kind: string;
+  from_state: EventState | null;
+  to_state: EventState | null;
+  by_name: string;
+  as_role: string | null;
+  details: Record<string, unknown>;
+};
+
+/** Appends a step (the caller holds the event's row lock, so seq cannot race). */
+export async function appendTimeline(
+  q: Queryable,
+  t: Omit<TimelineRow, 'seq'> & { county_code: string },
+): Promise<void> {
+  await q.query(
+    `INSERT INTO event_timeline (event_id, seq, county_code, at, kind, from_state, to_state, by_name, as_role, details)
+     SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9
+     FROM event_timeline WHERE event_id = $1`,
+    [
+      t.event_id,
+      t.county_code,
+      t.at,
+      t.kind,
+      t.from_state,
+      t.to_state,
+      t.by_name,
+      t.as_role,
+      JSON.stringify(t.details),
+    ],
+  );
+}
+
+export function timeline(q: Queryable, eventId: number): Promise<TimelineRow[]> {
+  return q.query<TimelineRow>(
+    `SELECT event_id, seq, at, kind, from_state, to_state, by_name, as_role, details
+     FROM event_timeline WHERE event_id = $1 ORDER BY seq`,
+    [eventId],
+  );
+}
+
+// ---- reporters ----
+
+export async function addReporter(
+  q: Queryable,
+  r: {
+    event_id: number;
+    reporter_key: string;
+    account_id: number | null;
+    original_event_id: number;
+    county_code: string;
+    created_at: Date;
+  },
+): Promise<void> {
+  await q.query(
+    `INSERT INTO event_reporter (event_id, reporter_key, account_id, original_event_id, county_code, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+    [r.event_id, r.reporter_key, r.account_id, r.original_event_id, r.county_code, r.created_at],
+  );
+}
+
+/** Copies the followers of one event to another (a merge). */
+export async function copyReporters(q: Queryable, fromId: number, toId: number, at: Date): Promise<number> {
+  const rows = await q.query<{ n: number }>(
+    `WITH ins AS (
+       INSERT INTO event_reporter (event_id, reporter_key, account_id, original_event_id, county_code, created_at)
+       SELECT $2, reporter_key, account_id, original_event_id, county_code, $3 FROM event_reporter WHERE event_id = $1
+       ON CONFLICT DO NOTHING RETURNING 1)
+     SELECT count(*)::int AS n FROM ins`,
+    [fromId, toId, at],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+export function reporterAccounts(q: Queryable, eventId: number): Promise<{ account_id: number }[]> {
+  return q.query<{ account_id: number }>(
+    'SELECT DISTINCT account_id FROM event_reporter WHERE event_id = $1 AND account_id IS NOT NULL',
+    [eventId],
+  );
+}
+
+/** The ids among `eventIds` that one of `keys` follows. */
+export async function followedAmong(q: Queryable, eventIds: number[], keys: string[]): Promise<Set<number>> {
+  if (eventIds.length === 0 || keys.length === 0) return new Set();
+  const rows = await q.query<{ event_id: number }>(
+    'SELECT DISTINCT event_id FROM event_reporter WHERE event_id = ANY($1::bigint[]) AND reporter_key = ANY($2::text[])',
+    [eventIds, keys],
+  );
+  return new Set(rows.map((r) => r.event_id));
+}
+
+export async function countRecentByAbuseKey(q: Queryable, key: string, since: Date): Promise<number> {
+  const r = await one<{ n: number }>(
+    q,
+    'SELECT count(*)::int AS n FROM event WHERE abuse_key = $1 AND created_at >= $2',
+    [key, since],
+  );
+  return r.n;
+}
+
+// ---- lists ----
+
+export interface ListFilter {
+  states?: EventState[];
+  categoryCodes?: string[];
+  /** Located in the subtree of this path. */
+  unitPath?: string;
+  from?: Date;
+  to?: Date;
+  /** Followed by one of these reporter keys. */
+  reporterKeys?: string[];
+  /** Assigned (assigned/in_progress) to a unit under this path or to this department. */
+  queue?: { unitPath: string | null; departmentId: number | null };
+  overdueAt?: Date;
+  /** Tracking number, or words of the description. */
+  text?: string;
+  trackingNos?: string[];
+}
+
+function where(f: ListFilter): { sql: string; params: unknown[] } {
+  const c: string[] = [];
+  const p: unknown[] = [];
+  const add = (sql: string, v: unknown) => {
+    p.push(v);
+    c.push(sql.replaceAll('?', `$${p.length}`));
+  };
+  if (f.states?.length) add('e.state = ANY(?::text[])', f.states);
+  if (f.categoryCodes?.length) add('e.category_code = ANY(?::text[])', f.categoryCodes);
+  if (f.unitPath) add(`e.unit_path LIKE ? || '%'`, f.unitPath);
+  if (f.from) add('e.created_at >= ?', f.from);
+  if (f.to) add('e.created_at < ?', f.to);
+  if (f.trackingNos?.length) add('e.tracking_no = ANY(?::text[])', f.trackingNos);
+  if (f.reporterKeys) {
+    add(
+      'EXISTS (SELECT 1 FROM event_reporter r WHERE r.event_id = e.id AND r.reporter_key = ANY(?::text[]))',
+      f.reporterKeys,
+    );
+  }
+  if (f.queue) {
+    const parts: string[] = [];
+    if (f.queue.unitPath !== null) {
+      p.push(f.queue.unitPath);
+      parts.push(`(e.assignee_kind = 'unit' AND e.assignee_path LIKE $${p.length} || '%')`);
+    }
+    if (f.queue.departmentId !== null) {
+      p.push(f.queue.departmentId);
+      parts.push(`(e.assignee_kind = 'department' AND e.assignee_id = $${p.length})`);
+    }
+    c.push(parts.length ? `e.state IN ('assigned', 'in_progress') AND (${parts.join(' OR ')})` : 'false');
+  }
+  if (f.overdueAt) add(`e.state IN ('assigned', 'in_progress') AND e.due_at < ?`, f.overdueAt);
+  if (f.text) {
+    p.push(f.text);
+    c.push(`(e.tracking_no = $${p.length} OR e.description ILIKE '%' || $${p.length} || '%')`);
+  }
+  return { sql: c.length ? `WHERE ${c.join(' AND ')}` : '', params: p };
+}
+
+export async function listEvents(
+  q: Queryable,
+  f: ListFilter,
+  limit: number,
+  offset: number,
+): Promise<{ rows: EventRow[]; total: number }> {
+  const w = where(f);
+  const n = w.params.length;
+  const [rows, count] = await Promise.all([
+    q.query<EventRow>(
+      `SELECT e.* FROM event e ${w.sql} ORDER BY e.created_at DESC, e.id DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
+      [...w.params, limit, offset],
+    ),
+    one<{ n: number }>(q, `SELECT count(*)::int AS n FROM event e ${w.sql}`, w.params),
+  ]);
+  return { rows, total: count.n };
+}
+
+/** Open events of a category near a point reported since `since` (a bounding box, then the exact distance). */
+export function nearby(
+  q: Queryable,
+  p: {
+    categoryCode: string;
+    lng: number;
+    lat: number;
+    meters: number;
+    since: Date;
+    until: Date;
+    excludeId: number;
+    states: readonly EventState[];
+  },
+): Promise<(EventRow & { distance_m: number })[]> {
+  const dLat = p.meters / 111_320;
+  const dLng = p.meters / (111_320 * Math.cos((p.lat * Math.PI) / 180));
+  return q.query<EventRow & { distance_m: number }>(
+    `SELECT * FROM (
+       SELECT e.*, 2 * 6371008.8 * asin(sqrt(
+           power(sin(radians(e.lat - $3) / 2), 2) +
+           cos(radians($3)) * cos(radians(e.lat)) * power(sin(radians(e.lng - $2) / 2), 2))) AS distance_m
+       FROM event e
+       WHERE e.category_code = $1 AND e.created_at >= $4 AND e.created_at <= $5
+         AND e.lat BETWEEN $3 - $6 AND $3 + $6 AND e.lng BETWEEN $2 - $7 AND $2 + $7
+         AND e.id <> $8 AND e.state = ANY($9::text[])
+     ) x WHERE distance_m <= $10 ORDER BY distance_m, id LIMIT 20`,
+    [p.categoryCode, p.lng, p.lat, p.since, p.until, dLat, dLng, p.excludeId, p.states, p.meters],
+  );
+}
+
+// ---- supervision ----
+
+/** Events whose reminder is due, locked (SKIP LOCKED: several processes share the sweep). */
+export function dueReminders(q: Queryable, now: Date, limit: number): Promise<EventRow[]> {
+  return q.query<EventRow>(
+    `SELECT * FROM event WHERE state IN ('assigned', 'in_progress') AND remind_at <= $1
+     ORDER BY remind_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [now, limit],
+  );
+}
+
+export function dueEscalations(q: Queryable, now: Date, limit: number): Promise<EventRow[]> {
+  return q.query<EventRow>(
+    `SELECT * FROM event WHERE state IN ('assigned', 'in_progress') AND next_escalation_at <= $1
+     ORDER BY next_escalation_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [now, limit],
+  );
+}
+
+export function dueAutoClose(q: Queryable, before: Date, limit: number): Promise<EventRow[]> {
+  return q.query<EventRow>(
+    `SELECT * FROM event WHERE state = 'resolved' AND resolved_at <= $1
+     ORDER BY resolved_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [before, limit],
+  );
+}
+
+// ---- idempotency ----
+
+/** Claims a key (waits for a concurrent holder to finish); false when it was taken already. */
+export async function claimIdempotencyKey(
+  q: Queryable,
+  scope: string,
+  key: string,
+  requestHash: string,
+  at: Date,
+): Promise<boolean> {
+  const rows = await q.query<{ key: string }>(
+    `INSERT INTO idempotency_key (scope, key, request_hash, status, response, created_at)
+     VALUES ($1, $2, $3, 0, 'null', $4) ON CONFLICT DO NOTHING RETURNING key`,
+    [scope, key, requestHash, at],
+  );
+  return rows.length === 1;
+}
+
+export function findIdempotencyKey(
+  q: Queryable,
+  scope: string,
+  key: string,
+): Promise<{ request_hash: string; status: number; response: unknown } | undefined> {
+  return maybeOne(
+    q,
+    'SELECT request_hash, status, response FROM idempotency_key WHERE scope = $1 AND key = $2',
+    [scope, key],
+  );
+}
+
+export async function storeIdempotentResponse(
+  q: Queryable,
+  scope: string,
+  key: string,
+  status: number,
+  response: unknown,
+): Promise<void> {
+  await q.query('UPDATE idempotency_key SET status = $3, response = $4 WHERE scope = $1 AND key = $2', [
+    scope,
+    key,
+    status,
+    JSON.stringify(response),
+  ]);
+}
+
+export async function pruneIdempotencyKeys(q: Queryable, before: Date): Promise<number> {
+  const rows = await q.query<{ n: number }>(
+    `WITH d AS (DELETE FROM idempotency_key WHERE created_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM d`,
+    [before],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+// ---- secrets ----
+
+export async function secret(q: Queryable, name: string, fresh: string): Promise<string> {
+  await q.query('INSERT INTO app_secret (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', [name, fresh]);
+  return (await one<{ value: string }>(q, 'SELECT value FROM app_secret WHERE name = $1', [name])).value;
+}
+
+// ---- the daily view and the metrics (set-based) ----
+
+const OPEN_AT_END = `e.created_at < $2 AND NOT (
+    (e.state = 'closed' AND COALESCE(e.resolved_at, e.closed_at) < $2)
+    OR (e.state = 'resolved' AND e.resolved_at < $2)
+    OR (e.state IN ('rejected', 'merged') AND e.updated_at < $2))`;
+
+export type DailyTotals = {
+  reported: number;
+  accepted: number;
+  assigned: number;
+  resolved: number;
+  closed: number;
+  reopened: number;
+  open: number;
+  overdue: number;
+  median_h: number | null;
+  p90_h: number | null;
+  on_time: number | null;
+  rating_avg: number | null;
+  ratings: number;
+};
+
+/** Totals of one local day [start, end) in a subtree; `now` bounds "overdue" for today. */
+export function dailyTotals(
+  q: Queryable,
+  path: string,
+  start: Date,
+  end: Date,
+  now: Date,
+): Promise<DailyTotals> {
+  return one<DailyTotals>(
+    q,
+    `WITH steps AS (
+       SELECT t.kind, t.to_state, t.details FROM event_timeline t JOIN event e ON e.id = t.event_id
+       WHERE t.at >= $1 AND t.at < $2 AND e.unit_path LIKE $3 || '%'),
+     res AS (
+       SELECT e.resolved_at, e.created_at, e.resolved_on_time FROM event e
+       WHERE e.resolved_at >= $1 AND e.resolved_at < $2 AND e.unit_path LIKE $3 || '%')
+     SELECT
+       (SELECT count(*)::int FROM event e WHERE e.created_at >= $1 AND e.created_at < $2 AND e.unit_path LIKE $3 || '%') AS reported,
+       (SELECT count(*)::int FROM steps WHERE kind = 'accept') AS accepted,
+       (SELECT count(*)::int FROM steps WHERE kind IN ('assign', 'reassign')) AS assigned,
+       (SELECT count(*)::int FROM steps WHERE kind = 'resolve') AS resolved,
+       (SELECT count(*)::int FROM steps WHERE to_state = 'closed') AS closed,
+       (SELECT count(*)::int FROM steps WHERE to_state = 'reopened') AS reopened,
+       (SELECT count(*)::int FROM event e WHERE ${OPEN_AT_END} AND e.unit_path LIKE $3 || '%') AS open,
+       (SELECT count(*)::int FROM event e WHERE e.state IN ('assigned', 'in_progress')
+          AND e.due_at < LEAST($2::timestamptz, $4::timestamptz) AND e.unit_path LIKE $3 || '%') AS overdue,
+       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - created_at) / 3600) FROM res) AS median_h,
+       (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - created_at) / 3600) FROM res) AS p90_h,
+       (SELECT avg(CASE WHEN resolved_on_time THEN 1.0 ELSE 0.0 END) FROM res) AS on_time,
+       (SELECT avg((details->>'rating')::numeric) FROM steps WHERE kind = 'rate') AS rating_avg,
+       (SELECT count(*)::int FROM steps WHERE kind = 'rate') AS ratings`,
+    [start, end, path, now],
+  );
+}
+
+/** Counts of the day's reports by a column (category_group or state). */
+export function dailyCounts(
+  q: Queryable,
+  column: 'category_group' | 'state',
+  path: string,
+  start: Date,
+  end: Date,
+): Promise<{ key: string; count: number }[]> {
+  return q.query(
+    `SELECT ${column} AS key, count(*)::int AS count FROM event e
+     WHERE e.created_at >= $1 AND e.created_at < $2 AND e.unit_path LIKE $3 || '%'
+     GROUP BY 1 ORDER BY 2 DESC, 1`,
+    [start, end, path],
+  );
+}
+
+/** Per child of the subtree's root: reported, resolved that day, open and overdue at its end. */
+export function dailyByChild(
+  q: Queryable,
+  path: string,
+  start: Date,
+  end: Date,
+  now: Date,
+): Promise<{ code: string; reported: number; resolved: number; open: number; overdue: number }[]> {
+  return q.query(
+    `SELECT split_part(substr(e.unit_path, length($3) + 1), '/', 1) AS code,
+       count(*) FILTER (WHERE e.created_at >= $1)::int AS reported,
+       count(*) FILTER (WHERE e.resolved_at >= $1 AND e.resolved_at < $2)::int AS resolved,
+       count(*) FILTER (WHERE ${OPEN_AT_END})::int AS open,
+       count(*) FILTER (WHERE e.state IN ('assigned', 'in_progress') AND e.due_at < LEAST($2::timestamptz, $4::timestamptz))::int AS overdue
+     FROM event e
+     WHERE e.unit_path LIKE $3 || '%' AND e.unit_path <> $3 AND e.created_at < $2
+       AND (e.created_at >= $1 OR e.resolved_at >= $1 OR e.state NOT IN ('closed', 'rejected', 'merged')
+            OR e.closed_at >= $1 OR e.updated_at >= $1)
+     GROUP BY 1`,
+    [start, end, path, now],
+  );
+}
+
+/** Who handles what: open assignments now and resolutions that day, by assignee. */
+export function dailyHandlers(
+  q: Queryable,
+  path: string,
+  start: Date,
+  end: Date,
+): Promise<{ kind: 'unit' | 'department'; id: number; open: number; resolved: number }[]> {
+  return q.query(
+    `SELECT e.assignee_kind AS kind, e.assignee_id AS id,
+       count(*) FILTER (WHERE e.state IN ('assigned', 'in_progress'))::int AS open,
+       count(*) FILTER (WHERE e.resolved_at >= $1 AND e.resolved_at < $2)::int AS resolved
+     FROM event e
+     WHERE e.unit_path LIKE $3 || '%' AND e.assignee_id IS NOT NULL
+       AND (e.state IN ('assigned', 'in_progress') OR (e.resolved_at >= $1 AND e.resolved_at < $2))
+     GROUP BY 1, 2 ORDER BY 3 DESC, 4 DESC LIMIT 50`,
+    [start, end, path],
+  );
+}
+
+export function overdueIn(q: Queryable, path: string, at: Date, limit: number): Promise<EventRow[]> {
+  return q.query<EventRow>(
+    `SELECT * FROM event e WHERE e.state IN ('assigned', 'in_progress') AND e.due_at < $2
+       AND e.unit_path LIKE $1 || '%' ORDER BY e.due_at LIMIT $3`,
+    [path, at, limit],
+  );
+}
+
+export function dayPoints(
+  q: Queryable,
+  path: string,
+  start: Date,
+  end: Date,
+  limit: number,
+): Promise<
+  {
+    id: number;
+    lng: number;
+    lat: number;
+    state: EventState;
+    category_code: string;
+    overdue: boolean;
+    due_at: Date | null;
+  }[]
+> {
+  return q.query(
+    `SELECT id, lng, lat, state, category_code, overdue, due_at FROM event e
+     WHERE e.created_at >= $1 AND e.created_at < $2 AND e.unit_path LIKE $3 || '%'
+     ORDER BY e.created_at DESC LIMIT $4`,
+    [start, end, path, limit],
+  );
+}
+
+export type MetricsRow = {
+  code: string;
+  reported: number;
+  counted: number;
+  resolved: number;
+  on_time: number | null;
+  median_h: number | null;
+  rating_avg: number | null;
+  reopen_rate: number | null;
+  by_group: Record<string, number> | null;
+};
+
+/**
+ * The safety index's event metrics: one set-based query grouping the period's events by the code of
+ * their unit at path depth `depth` (3 = town, 4 = village, 5 = grid).
+ */
+export function metrics(
+  q: Queryable,
+  withinPath: string,
+  depth: number,
+  from: Date,
+  to: Date,
+): Promise<MetricsRow[]> {
+  return q.query<MetricsRow>(
+    `WITH ev AS (
+       SELECT split_part(e.unit_path, '/', $4 + 1) AS code, e.state, e.category_group, e.resolved_at,
+              e.first_resolved_at, e.created_at, e.resolved_on_time, e.rating, e.reopen_count
+       FROM event e
+       WHERE e.created_at >= $1 AND e.created_at < $2 AND e.unit_path LIKE $3 || '%'),
+     by_group AS (
+       SELECT code, jsonb_object_agg(category_group, n) AS by_group
+       FROM (SELECT code, category_group, count(*)::int AS n FROM ev GROUP BY 1, 2) g GROUP BY 1)
+     SELECT ev.code,
+       count(*)::int AS reported,
+       count(*) FILTER (WHERE ev.state NOT IN ('rejected', 'merged'))::int AS counted,
+       count(*) FILTER (WHERE ev.first_resolved_at IS NOT NULL)::int AS resolved,
+       avg(CASE WHEN ev.resolved_on_time THEN 1.0 ELSE 0.0 END) FILTER (WHERE ev.resolved_at IS NOT NULL) AS on_time,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ev.first_resolved_at - ev.created_at) / 3600)
+         FILTER (WHERE ev.first_resolved_at IS NOT NULL) AS median_h,
+       avg(ev.rating) AS rating_avg,
+       avg(CASE WHEN ev.reopen_count > 0 THEN 1.0 ELSE 0.0 END) FILTER (WHERE ev.first_resolved_at IS NOT NULL) AS reopen_rate,
+       min(bg.by_group::text)::jsonb AS by_group
+     FROM ev LEFT JOIN by_group bg ON bg.code = ev.code
+     WHERE ev.code <> ''
+     GROUP BY ev.code`,
+    [from, to, withinPath, depth],
+  );
+}
