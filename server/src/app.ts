@@ -21,6 +21,8 @@ import type { App } from './http/types.js';
 import { type Actor, ANONYMOUS } from './modules/access/actor.js';
 import { accessRoutes, SESSION_COOKIE } from './modules/access/routes.js';
 import { categoryRoutes } from './modules/events/categories/routes.js';
+import { hotlineImportRoutes } from './modules/events/hotline-routes.js';
+import { open311Routes } from './modules/events/open311/routes.js';
 import { eventRoutes } from './modules/events/routes.js';
 import { hazardDomainRoutes } from './modules/hazards/taxonomy/routes.js';
 import { mediaRoutes } from './modules/media/routes.js';
@@ -124,11 +126,19 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       unitRoutes(api as unknown as App, services.units);
       categoryRoutes(api as unknown as App, services.categories);
       eventRoutes(api as unknown as App, services.events);
+      hotlineImportRoutes(api as unknown as App, services);
       hazardDomainRoutes(api as unknown as App, services.hazardTaxonomy);
       mediaRoutes(api as unknown as App, services.media);
     },
     { prefix: '/api/v1' },
   );
+
+  await open311Routes(app, {
+    events: services.events,
+    categories: services.categories,
+    access: services.access,
+    clock: services.clock,
+  });
 
   if (web)
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: 'index.html' });

@@ -18,6 +18,7 @@ const STAGE_LABELS: Record<SeedStage, string> = {
   police_beats: 'police beats',
   people: 'people',
   accounts: 'demo accounts',
+  events: 'events (a week through the loop)',
 };
 
 const command: Command = {

@@ -7,17 +7,30 @@ import { seedEventCategories } from '../modules/events/categories/seed.js';
 import { seedHazardTaxonomy } from '../modules/hazards/taxonomy/seed.js';
 import type { Services } from '../services.js';
 import { DEMO_ACCOUNTS } from './accounts.js';
+import { seedEvents } from './events.js';
+import { centroid, type Ring } from './geometry.js';
 import { generateLayout, type Level, type Scale } from './layout.js';
 import { generateOrganisation, holderKey } from './people.js';
 
 export { DEMO_ACCOUNTS, type DemoAccount } from './accounts.js';
 export { SCALES, type Scale } from './layout.js';
 
-export type SeedStage = 'generate' | 'units' | 'departments' | 'police_beats' | 'people' | 'accounts';
+export type SeedStage =
+  | 'generate'
+  | 'units'
+  | 'departments'
+  | 'police_beats'
+  | 'people'
+  | 'accounts'
+  | 'events';
 
 export interface SeedOptions {
   scale: Scale;
   seed: number;
+  /** Days of recent events to generate through the loop (default 7; 0 for none). */
+  eventDays?: number;
+  /** The end of the events' history (default: now). */
+  now?: Date;
   /** Called as each stage advances (done of total items). */
   onProgress?: (stage: SeedStage, done: number, total: number) => void;
 }
@@ -31,6 +44,7 @@ export interface SeedSummary {
   people: number;
   assignments: number;
   accounts: number;
+  events: number;
   population: number;
   seconds: number;
 }
@@ -77,12 +91,13 @@ export async function seedDemo(services: Services, opts: SeedOptions): Promise<S
   });
 
   progress('accounts', 0, DEMO_ACCOUNTS.length);
+  let residentId: number | null = null;
   for (const [i, a] of DEMO_ACCOUNTS.entries()) {
     const index = a.person
       ? org.holder.get(holderKey(a.person.unitCode, a.person.duty, a.person.rank))
       : undefined;
     const personId = index === undefined ? undefined : personIds[index];
-    await services.access.createAccount(SYSTEM, {
+    const account = await services.access.createAccount(SYSTEM, {
       username: a.username,
       displayName: a.displayName,
       password: DEMO_PASSWORD,
@@ -91,7 +106,27 @@ export async function seedDemo(services: Services, opts: SeedOptions): Promise<S
       ...(a.scopeDepartmentCode ? { scopeDepartmentCode: a.scopeDepartmentCode } : {}),
       ...(personId ? { personId } : {}),
     });
+    if (a.role === 'resident' && residentId === null) residentId = account.id;
     progress('accounts', i + 1, DEMO_ACCOUNTS.length);
+  }
+
+  let events = 0;
+  const eventDays = opts.eventDays ?? 7;
+  if (eventDays > 0) {
+    // report from the micro-grids of the demo district (a convex cell's centroid lies inside it)
+    const places = units
+      .filter((u) => u.level === 'micro_grid' && u.code.startsWith(DEMO_DISTRICT_CODE) && u.boundary)
+      .map((u) => {
+        const [lng, lat] = centroid(u.boundary!.coordinates[0] as Ring);
+        return { code: u.code, lng, lat };
+      });
+    events = await seedEvents(services, opts.now ?? new Date(), {
+      seed: opts.seed,
+      days: eventDays,
+      places,
+      residentId,
+      onProgress: (done, total) => progress('events', done, total),
+    });
   }
 
   const count: Record<Level, number> = { city: 0, county: 0, town: 0, village: 0, grid: 0, micro_grid: 0 };
@@ -105,6 +140,7 @@ export async function seedDemo(services: Services, opts: SeedOptions): Promise<S
     people: org.people.length,
     assignments: org.people.reduce((s, p) => s + p.assignments.length, 0),
     accounts: DEMO_ACCOUNTS.length,
+    events,
     population: units.filter((u) => u.level === 'county').reduce((s, u) => s + (u.population ?? 0), 0),
     seconds: Math.round((performance.now() - started) / 100) / 10,
   };

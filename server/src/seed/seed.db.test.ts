@@ -11,7 +11,12 @@ let seedSeconds = 0;
 beforeAll(async () => {
   ctx = await createTestContext();
   const t = performance.now();
-  summary = await seedDemo(ctx.services, { scale: 'ouhai', seed: 1 });
+  summary = await seedDemo(ctx.services, {
+    scale: 'ouhai',
+    seed: 1,
+    eventDays: 2,
+    now: new Date('2026-11-23T04:00:00Z'),
+  });
   seedSeconds = (performance.now() - t) / 1000;
 }, 180_000);
 afterAll(async () => {
@@ -34,6 +39,27 @@ describe('seedDemo at the Ouhai scale', () => {
     });
     expect(summary.population).toBe(1_000_000);
     expect(summary.accounts).toBe(DEMO_ACCOUNTS.length);
+  });
+
+  it('walks two days of events through the loop, each step on the timeline', async () => {
+    expect(summary.events).toBeGreaterThan(30);
+    const states = await q<{ state: string; n: number }>(
+      'SELECT state, count(*)::int AS n FROM event GROUP BY 1',
+    );
+    const by = Object.fromEntries(states.map((r) => [r.state, r.n]));
+    expect(Object.values(by).reduce((a, b) => a + b, 0)).toBe(summary.events);
+    expect(by.resolved ?? 0).toBeGreaterThan(0);
+    expect((by.assigned ?? 0) + (by.in_progress ?? 0)).toBeGreaterThan(0);
+    // every event's timeline starts with its report, and every report lies in the demo district
+    const [bad] = await q<{ n: number }>(
+      `SELECT count(*)::int AS n FROM event e WHERE e.unit_path NOT LIKE '/3303/330304/%'
+         OR NOT EXISTS (SELECT 1 FROM event_timeline t WHERE t.event_id = e.id AND t.seq = 1 AND t.kind = 'submit')`,
+    );
+    expect(bad?.n).toBe(0);
+    const [late] = await q<{ n: number }>('SELECT count(*)::int AS n FROM event WHERE created_at > $1', [
+      new Date('2026-11-23T04:00:00Z'),
+    ]);
+    expect(late?.n).toBe(0);
   });
 
   it('creates Wenzhou as the root and Ouhai under it with its 13 real towns', async () => {

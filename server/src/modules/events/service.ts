@@ -7,7 +7,7 @@ import type { Db, Queryable } from '../../db/index.js';
 import { HttpErrors } from '../../http/errors.js';
 import type { Page } from '../../http/pagination.js';
 import type { JobQueue, Schedules } from '../../jobs/index.js';
-import { type Actor, actorName, type ScopeUnit, SYSTEM } from '../access/actor.js';
+import { type Actor, actorId, actorName, type ScopeUnit, SYSTEM } from '../access/actor.js';
 import type { AuditService } from '../access/audit.js';
 import { hasRole } from '../access/policy-kit.js';
 import type { MediaService } from '../media/service.js';
@@ -163,12 +163,16 @@ export class EventsService {
     private readonly media: MediaService,
     private readonly notifier: Notifier | null,
     private readonly clock: Clock,
+    opts: { registerMediaPolicy?: boolean } = {},
   ) {
-    media.registerOwnerPolicy('event', async (actor, id) => {
-      const row = await repo.getEvent(this.db, id);
-      if (!row) return false;
-      return eventPolicy.view(actor, await this.facts(this.db, actor, row));
-    });
+    // a second instance (the demo seed's, on its own clock) leaves the registration to the first
+    if (opts.registerMediaPolicy !== false) {
+      media.registerOwnerPolicy('event', async (actor, id) => {
+        const row = await repo.getEvent(this.db, id);
+        if (!row) return false;
+        return eventPolicy.view(actor, await this.facts(this.db, actor, row));
+      });
+    }
   }
 
   /** Registers the supervision sweep (reminders, escalation, auto-close) with the job system. */
@@ -301,7 +305,7 @@ export class EventsService {
         route_id: target.id,
         route_level: target.level,
         anonymous,
-        reporter_account_id: actor.kind === 'user' && !anonymous && !body.onBehalfOf ? actor.id : null,
+        reporter_account_id: !anonymous && !body.onBehalfOf ? actorId(actor) : null,
         reporter_name:
           body.onBehalfOf?.name ?? (actor.kind === 'user' && !anonymous ? actor.displayName : null),
         reporter_phone: body.onBehalfOf?.phone ?? null,
@@ -312,7 +316,7 @@ export class EventsService {
       await repo.addReporter(q, {
         event_id: id,
         reporter_key: reporterKey,
-        account_id: actor.kind === 'user' && !anonymous ? actor.id : null,
+        account_id: anonymous ? null : actorId(actor),
         original_event_id: id,
         county_code: countyCode,
         created_at: reportedAt,
@@ -942,9 +946,8 @@ export class EventsService {
     if (query.from) f.from = query.from;
     if (query.to) f.to = query.to;
     if (query.open !== undefined) {
-      f.states = query.open
-        ? ['submitted', 'accepted', 'assigned', 'in_progress', 'returned', 'resolved', 'reopened']
-        : ['closed', 'rejected', 'merged'];
+      // Open311: "closed — it has been resolved"; a reopened event is open again
+      f.states = query.open ? [...OPEN_STATES] : ['resolved', 'closed', 'rejected', 'merged'];
     }
     const { rows } = await repo.listEvents(this.db, f, query.limit, 0);
     return Promise.all(rows.map((r) => this.toPublic(r)));
@@ -968,7 +971,7 @@ export class EventsService {
       id: row.id,
       trackingNo: row.tracking_no,
       state: row.state,
-      open: !['closed', 'rejected', 'merged'].includes(row.state),
+      open: OPEN_STATES.includes(row.state),
       categoryCode: row.category_code,
       categoryName: category.name,
       description: row.description,
