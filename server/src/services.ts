@@ -10,6 +10,7 @@ import { CategoriesService } from './modules/events/categories/service.js';
 import { EventsService } from './modules/events/service.js';
 import { HazardTaxonomyService } from './modules/hazards/taxonomy/service.js';
 import { createMediaService, type MediaService } from './modules/media/service.js';
+import { SafetyIndexService } from './modules/safety-index/service.js';
 import { UnitsService } from './modules/units/service.js';
 
 export interface Services {
@@ -23,6 +24,7 @@ export interface Services {
   events: EventsService;
   hazardTaxonomy: HazardTaxonomyService;
   media: MediaService;
+  safetyIndex: SafetyIndexService;
 }
 
 export function createServices(db: Db, config: Config, clock: Clock = systemClock): Services {
@@ -35,5 +37,7 @@ export function createServices(db: Db, config: Config, clock: Clock = systemCloc
   const media = createMediaService(db, audit, clock, config.dataDir);
   const events = new EventsService(db, audit, units, categories, media, null, clock);
   events.registerJobs(jobs.queue, jobs.schedules);
-  return { db, clock, audit, access, units, jobs, categories, events, hazardTaxonomy, media };
+  const safetyIndex = new SafetyIndexService(db, audit, units, events, clock);
+  safetyIndex.registerJobs(jobs.queue, jobs.schedules);
+  return { db, clock, audit, access, units, jobs, categories, events, hazardTaxonomy, media, safetyIndex };
 }

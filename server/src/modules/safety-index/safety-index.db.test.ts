@@ -1,0 +1,398 @@
+// The monthly run against a real database, over HTTP: collect (platform metrics and imported values,
+// with what is missing), compute, correct with a reason (original kept), confirm, publish (public,
+// immutable), the explanation of a score, and the accountability ladder over consecutive months.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../../../test/context.js';
+import type { App } from '../../http/types.js';
+import { SYSTEM } from '../access/actor.js';
+import { login, makeAccount } from '../access/testing.js';
+import { seedEventCategories } from '../events/categories/seed.js';
+import type { NewUnit } from '../units/service.js';
+import { DEPARTMENT_SUFFIXES, rect } from '../units/test-factories.js';
+
+let ctx: TestContext;
+let app: App;
+const cookie: Record<string, string> = {};
+const towns = ['330304001', '330304002', '330304003', '330304004'];
+let townIds: number[] = [];
+
+/** County 330304 of four towns side by side, each one village, grid and micro-grid over its whole area. */
+function fourTowns(): NewUnit[] {
+  const x = (i: number) => 120.6 + i * 0.01;
+  const units: NewUnit[] = [
+    {
+      code: '3303',
+      name: '温州市',
+      level: 'city',
+      parentCode: null,
+      boundary: rect(x(0), 27.95, x(4), 27.96),
+    },
+    {
+      code: '330304',
+      name: '瓯海区',
+      level: 'county',
+      parentCode: '3303',
+      boundary: rect(x(0), 27.95, x(4), 27.96),
+    },
+  ];
+  for (const [i, t] of towns.entries()) {
+    const b = rect(x(i), 27.95, x(i + 1), 27.96);
+    units.push(
+      {
+        code: t,
+        name: `第${i + 1}街道`,
+        level: 'town',
+        parentCode: '330304',
+        boundary: b,
+        population: 10_000,
+      },
+      {
+        code: `${t}001`,
+        name: `第${i + 1}社区`,
+        level: 'village',
+        parentCode: t,
+        boundary: b,
+        population: 10_000,
+      },
+      {
+        code: `${t}001-G1`,
+        name: '网格',
+        level: 'grid',
+        parentCode: `${t}001`,
+        boundary: b,
+        gridKind: 'general',
+      },
+      {
+        code: `${t}001-G1-M1`,
+        name: '微网格',
+        level: 'micro_grid',
+        parentCode: `${t}001-G1`,
+        boundary: b,
+        population: 10_000,
+      },
+    );
+  }
+  return units;
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext({ sessionHours: 24 * 365 });
+  ctx.clock.set(new Date('2026-10-10T02:00:00Z'));
+  await ctx.services.units.insertUnits(SYSTEM, fourTowns());
+  await ctx.services.units.insertDepartments(
+    SYSTEM,
+    DEPARTMENT_SUFFIXES.map((s) => ({ code: `330304-${s}`, name: `部门${s}`, unitCode: '330304' })),
+  );
+  await seedEventCategories(ctx.services, '330304');
+  await ctx.services.safetyIndex.seedDefaultScheme();
+  const refs = await ctx.services.units.refsByCodes(towns);
+  townIds = towns.map((c) => refs.get(c)!.id);
+  await makeAccount(ctx, { username: 'office', roles: ['safety_office'], unit: '330304' });
+  await makeAccount(ctx, { username: 'leader', roles: ['leader'], unit: '330304' });
+  await makeAccount(ctx, { username: 'town4', roles: ['town_staff'], unit: towns[3]! });
+  await makeAccount(ctx, { username: 'resident', roles: ['resident'] });
+  app = await ctx.app();
+  for (const u of ['office', 'leader', 'town4', 'resident']) cookie[u] = await login(app, u);
+
+  // October: events in every town, town 4 answers none of them; resolved elsewhere, with ratings
+  for (const [i] of towns.entries()) {
+    for (let k = 0; k < 3 + i; k++) {
+      const { event } = await ctx.services.events.create(SYSTEM, {
+        categoryCode: 'disputes.neighbour',
+        description: `纠纷 ${i}-${k}`,
+        location: { lng: 120.605 + i * 0.01, lat: 27.955, crs: 'wgs84' },
+        answers: {},
+        mediaIds: [],
+        anonymous: false,
+      });
+      if (i === 3) continue;
+      let v = (
+        await ctx.services.events.transition(SYSTEM, event.id, { action: 'accept', version: 1, mediaIds: [] })
+      ).version;
+      const assignee = { kind: 'unit' as const, id: event.route!.id };
+      v = (
+        await ctx.services.events.transition(SYSTEM, event.id, {
+          action: 'assign',
+          version: v,
+          assignee,
+          mediaIds: [],
+        })
+      ).version;
+      const handler = {
+        kind: 'user' as const,
+        id: -1,
+        username: 'h',
+        displayName: '处置人',
+        roles: ['village_staff' as const],
+        scope: { unit: (await ctx.services.units.getScopeUnit(event.route!.id))!, department: null },
+      };
+      v = (
+        await ctx.services.events.transition(handler, event.id, { action: 'start', version: v, mediaIds: [] })
+      ).version;
+      await ctx.services.events.transition(handler, event.id, {
+        action: 'resolve',
+        version: v,
+        note: '已调解',
+        mediaIds: [],
+      });
+    }
+  }
+});
+afterAll(async () => {
+  await ctx?.close();
+});
+
+const send = (method: 'GET' | 'POST' | 'PUT', url: string, as?: string, payload?: unknown) =>
+  app.inject({
+    method,
+    url,
+    headers: as ? { cookie: cookie[as]! } : {},
+    ...(payload !== undefined ? { payload: payload as object } : {}),
+  });
+
+/** External values of a month: town 4 has by far the most police incidents, fires and petitions. */
+async function importMonth(period: string, skipTown?: number) {
+  const rows = towns.flatMap((code, i) =>
+    i === skipTown
+      ? []
+      : [
+          { unitCode: code, indicator: 'police_incidents', value: i === 3 ? 40 : 10 + i, source: '公安分局' },
+          { unitCode: code, indicator: 'major_cases', value: i === 3 ? 3 : 0, source: '公安分局' },
+          { unitCode: code, indicator: 'fire_incidents', value: i === 3 ? 4 : i % 2, source: '消防救援大队' },
+          { unitCode: code, indicator: 'traffic_deaths', value: i === 3 ? 2 : 0, source: '交警大队' },
+          { unitCode: code, indicator: 'petitions', value: i === 3 ? 30 : 5 + i, source: '信访局' },
+          {
+            unitCode: code,
+            indicator: 'awareness_rate',
+            value: i === 3 ? 0.7 : 0.95 - i * 0.01,
+            source: '统计局调查',
+          },
+          {
+            unitCode: code,
+            indicator: 'survey_satisfaction',
+            value: i === 3 ? 0.72 : 0.96 - i * 0.01,
+            source: '统计局调查',
+          },
+        ],
+  );
+  const res = await send('POST', '/api/v1/index/external', 'office', { period, rows });
+  expect(res.statusCode, res.body).toBe(200);
+}
+
+describe('the monthly run', () => {
+  it('refuses bad external data as a whole', async () => {
+    const res = await send('POST', '/api/v1/index/external', 'office', {
+      period: '2026-10',
+      rows: [
+        { unitCode: towns[0], indicator: 'police_incidents', value: 1, source: 'x' },
+        { unitCode: 'nowhere', indicator: 'police_incidents', value: 1, source: 'x' },
+      ],
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().problems).toEqual([{ row: 2, message: 'unknown unit nowhere' }]);
+    const [n] = await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM index_external_value');
+    expect(n?.n).toBe(0);
+    expect(
+      (
+        await send('POST', '/api/v1/index/external', 'leader', {
+          period: '2026-10',
+          rows: [{ unitCode: towns[0], indicator: 'x', value: 1, source: 'x' }],
+        })
+      ).statusCode,
+    ).toBe(403);
+  });
+
+  it('collects, computes, takes a correction with its reason, confirms and publishes', async () => {
+    ctx.clock.set(new Date('2026-11-05T02:00:00Z'));
+    await importMonth('2026-10', 0);
+    expect(
+      (await send('POST', '/api/v1/index/runs', 'office', { period: '2026-11', level: 'town' })).statusCode,
+    ).toBe(422);
+    expect(
+      (await send('POST', '/api/v1/index/runs', 'leader', { period: '2026-10', level: 'town' })).statusCode,
+    ).toBe(403);
+    const started = await send('POST', '/api/v1/index/runs', 'office', { period: '2026-10', level: 'town' });
+    expect(started.statusCode, started.body).toBe(201);
+    let run = started.json();
+    expect(run.state).toBe('computed');
+    expect(run.results).toHaveLength(4);
+    // town 1's external values were not imported: listed as missing, left out and reweighted
+    const missing1 = run.missing
+      .filter((m: { unitId: number }) => m.unitId === townIds[0])
+      .map((m: { indicator: string }) => m.indicator);
+    expect(missing1).toContain('police_incidents');
+    const byId = (r: typeof run, id: number) => r.results.find((x: { unitId: number }) => x.unitId === id);
+    expect(byId(run, townIds[3]!).rank).toBe(4);
+    expect(byId(run, townIds[3]!).color).toBe('red');
+    expect(new Set(run.results.map((x: { color: string }) => x.color)).size).toBeGreaterThan(1);
+
+    // the platform's own metric came from the events: town 4 resolved nothing
+    const explain = (await send('GET', `/api/v1/index/runs/${run.id}/units/${townIds[3]}`, 'leader')).json();
+    expect(explain.indicators.find((i: { code: string }) => i.code === 'resolution_rate').input).toBe(0);
+    expect(explain.indicators.find((i: { code: string }) => i.code === 'disputes_rate').input).toBeCloseTo(
+      0.6,
+      6,
+    );
+    const sum = explain.indicators.reduce((s: number, i: { contribution: number }) => s + i.contribution, 0);
+    expect(sum).toBeCloseTo(explain.score, 2);
+
+    const before = byId(run, townIds[1]!).score;
+    const bad = await send('POST', `/api/v1/index/runs/${run.id}/corrections`, 'office', {
+      unitId: townIds[1],
+      indicator: 'police_incidents',
+      value: 30,
+      reason: '',
+      version: run.version,
+    });
+    expect(bad.statusCode).toBe(400);
+    const corrected = await send('POST', `/api/v1/index/runs/${run.id}/corrections`, 'office', {
+      unitId: townIds[1],
+      indicator: 'police_incidents',
+      value: 30,
+      reason: '公安分局更正：重复统计',
+      version: run.version,
+    });
+    expect(corrected.statusCode, corrected.body).toBe(200);
+    run = corrected.json();
+    expect(run.corrections).toEqual([
+      expect.objectContaining({
+        unitId: townIds[1],
+        indicator: 'police_incidents',
+        original: 11,
+        value: 30,
+        reason: '公安分局更正：重复统计',
+      }),
+    ]);
+    expect(byId(run, townIds[1]!).score).toBeLessThan(before);
+    const stale = await send('POST', `/api/v1/index/runs/${run.id}/confirm`, 'office', {
+      version: run.version - 1,
+    });
+    expect(stale.statusCode).toBe(409);
+    expect((await send('GET', '/api/v1/public/index?period=2026-10&level=town')).statusCode).toBe(404);
+    run = (
+      await send('POST', `/api/v1/index/runs/${run.id}/confirm`, 'office', { version: run.version })
+    ).json();
+    expect(run.state).toBe('confirmed');
+    expect(
+      (
+        await send('POST', `/api/v1/index/runs/${run.id}/corrections`, 'office', {
+          unitId: townIds[1],
+          indicator: 'police_incidents',
+          value: 1,
+          reason: 'x',
+          version: run.version,
+        })
+      ).statusCode,
+    ).toBe(409);
+    run = (
+      await send('POST', `/api/v1/index/runs/${run.id}/publish`, 'office', { version: run.version })
+    ).json();
+    expect(run.state).toBe('published');
+
+    const pub = await send('GET', '/api/v1/public/index?period=2026-10&level=town');
+    expect(pub.statusCode).toBe(200);
+    expect(pub.json().items).toHaveLength(4);
+    expect(Object.keys(pub.json().items[0]).sort()).toEqual([
+      'change',
+      'code',
+      'color',
+      'name',
+      'rank',
+      'score',
+      'unitId',
+    ]);
+    expect((await send('GET', '/api/v1/public/index/periods')).json()).toEqual({ periods: ['2026-10'] });
+    expect((await send('GET', `/api/v1/public/index/runs/${run.id}/units/${townIds[3]}`)).statusCode).toBe(
+      200,
+    );
+    // a red month: a warning to town 4, answered by it
+    const items = (await send('GET', '/api/v1/index/accountability', 'leader')).json();
+    expect(items.items.map((i: { action: string; unitId: number }) => [i.action, i.unitId])).toEqual([
+      ['warning', townIds[3]],
+    ]);
+    const item = items.items[0];
+    const answered = await send('POST', `/api/v1/index/accountability/${item.id}`, 'town4', {
+      action: 'answer',
+      version: item.version,
+      text: '已召开专题会，制定整改措施',
+    });
+    expect(answered.statusCode, answered.body).toBe(200);
+    expect(answered.json().state).toBe('answered');
+  });
+
+  it('climbs the ladder over consecutive red months: warning, copy-notice, supervision', async () => {
+    for (const [k, period] of ['2026-07', '2026-08', '2026-09'].entries()) {
+      await importMonth(period);
+      const r = (await send('POST', '/api/v1/index/runs', 'office', { period, level: 'town' })).json();
+      expect(r.results.find((x: { unitId: number }) => x.unitId === townIds[3]).color, period).toBe('red');
+      const c = (
+        await send('POST', `/api/v1/index/runs/${r.id}/confirm`, 'office', { version: r.version })
+      ).json();
+      const p = await send('POST', `/api/v1/index/runs/${r.id}/publish`, 'office', { version: c.version });
+      expect(p.statusCode, `${k} ${p.body}`).toBe(200);
+    }
+    // published out of order (Oct first): each month looks back from itself over consecutive months
+    const actions = (await send('GET', `/api/v1/index/accountability?unit=${townIds[3]}`, 'office'))
+      .json()
+      .items.map((i: { action: string; period: string }) => `${i.period}:${i.action}`);
+    expect(actions.sort()).toEqual([
+      '2026-07:warning',
+      '2026-08:copy_notice',
+      '2026-09:supervision',
+      '2026-10:warning',
+    ]);
+    const explain = (await send('GET', `/api/v1/index/runs/1/units/${townIds[3]}`, 'leader')).json();
+    expect(explain.trend.map((t: { period: string }) => t.period)).toEqual([
+      '2026-07',
+      '2026-08',
+      '2026-09',
+      '2026-10',
+    ]);
+    // a second publication for the same month is refused
+    const again = (
+      await send('POST', '/api/v1/index/runs', 'office', { period: '2026-09', level: 'town' })
+    ).json();
+    const conf = (
+      await send('POST', `/api/v1/index/runs/${again.id}/confirm`, 'office', { version: again.version })
+    ).json();
+    expect(
+      (await send('POST', `/api/v1/index/runs/${again.id}/publish`, 'office', { version: conf.version }))
+        .statusCode,
+    ).toBe(409);
+    expect((await send('GET', '/api/v1/index/runs', 'resident')).statusCode).toBe(403);
+  });
+
+  it('previews a scheme edit on last month without saving, and versions saved schemes', async () => {
+    const current = (await send('GET', '/api/v1/index/schemes/default', 'office')).json();
+    const edited = { ...current.body, dimensionWeights: { problems: 1, needs: 1, effects: 1 } };
+    const preview = await send('POST', '/api/v1/index/schemes/preview', 'office', {
+      scheme: edited,
+      level: 'town',
+    });
+    expect(preview.statusCode, preview.body).toBe(200);
+    expect(preview.json().period).toBe('2026-10');
+    expect(preview.json().results).toHaveLength(4);
+    const broken = await send('POST', '/api/v1/index/schemes/preview', 'office', {
+      scheme: { ...edited, indicators: [] },
+    });
+    expect(broken.statusCode).toBe(422);
+    const saved = await send('PUT', '/api/v1/index/schemes/default', 'office', {
+      version: current.version,
+      scheme: edited,
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json().version).toBe(current.version + 1);
+    expect(
+      (
+        await send('PUT', '/api/v1/index/schemes/default', 'office', {
+          version: current.version,
+          scheme: edited,
+        })
+      ).statusCode,
+    ).toBe(409);
+    const old = (
+      await send('GET', `/api/v1/index/schemes/default?version=${current.version}`, 'office')
+    ).json();
+    expect(old.body.dimensionWeights).toEqual(current.body.dimensionWeights);
+  });
+});
