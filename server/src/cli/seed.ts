@@ -19,6 +19,7 @@ const STAGE_LABELS: Record<SeedStage, string> = {
   people: 'people',
   accounts: 'demo accounts',
   events: 'events (a week through the loop)',
+  safety_index: 'safety index (six published months)',
 };
 
 const command: Command = {

@@ -11,6 +11,7 @@ import { seedEvents } from './events.js';
 import { centroid, type Ring } from './geometry.js';
 import { generateLayout, type Level, type Scale } from './layout.js';
 import { generateOrganisation, holderKey } from './people.js';
+import { seedIndexHistory } from './safety-index.js';
 
 export { DEMO_ACCOUNTS, type DemoAccount } from './accounts.js';
 export { SCALES, type Scale } from './layout.js';
@@ -22,13 +23,16 @@ export type SeedStage =
   | 'police_beats'
   | 'people'
   | 'accounts'
-  | 'events';
+  | 'events'
+  | 'safety_index';
 
 export interface SeedOptions {
   scale: Scale;
   seed: number;
   /** Days of recent events to generate through the loop (default 7; 0 for none). */
   eventDays?: number;
+  /** Months of published safety-index runs before the current month (default 6; 0 for none). */
+  indexMonths?: number;
   /** The end of the events' history (default: now). */
   now?: Date;
   /** Called as each stage advances (done of total items). */
@@ -45,6 +49,7 @@ export interface SeedSummary {
   assignments: number;
   accounts: number;
   events: number;
+  indexRuns: number;
   population: number;
   seconds: number;
 }
@@ -129,6 +134,17 @@ export async function seedDemo(services: Services, opts: SeedOptions): Promise<S
     });
   }
 
+  progress('safety_index', 0, 1);
+  const index =
+    opts.indexMonths === 0
+      ? { runs: 0 }
+      : await seedIndexHistory(services, opts.now ?? new Date(), {
+          seed: opts.seed,
+          months: opts.indexMonths ?? 6,
+          districtCode: DEMO_DISTRICT_CODE,
+        });
+  progress('safety_index', 1, 1);
+
   const count: Record<Level, number> = { city: 0, county: 0, town: 0, village: 0, grid: 0, micro_grid: 0 };
   for (const u of units) count[u.level]++;
   return {
@@ -141,6 +157,7 @@ export async function seedDemo(services: Services, opts: SeedOptions): Promise<S
     assignments: org.people.reduce((s, p) => s + p.assignments.length, 0),
     accounts: DEMO_ACCOUNTS.length,
     events,
+    indexRuns: index.runs,
     population: units.filter((u) => u.level === 'county').reduce((s, u) => s + (u.population ?? 0), 0),
     seconds: Math.round((performance.now() - started) / 100) / 10,
   };

@@ -15,6 +15,7 @@ beforeAll(async () => {
     scale: 'ouhai',
     seed: 1,
     eventDays: 2,
+    indexMonths: 2,
     now: new Date('2026-11-23T04:00:00Z'),
   });
   seedSeconds = (performance.now() - t) / 1000;
@@ -60,6 +61,17 @@ describe('seedDemo at the Ouhai scale', () => {
       new Date('2026-11-23T04:00:00Z'),
     ]);
     expect(late?.n).toBe(0);
+  });
+
+  it('publishes the safety index of the months before, leaving the current month open', async () => {
+    expect(summary.indexRuns).toBe(4);
+    const { periods } = await ctx.services.safetyIndex.publicPeriods();
+    expect(periods).toEqual(['2026-10', '2026-09']);
+    const villages = await ctx.services.safetyIndex.publicIndex('2026-10', 'village');
+    expect(villages.items).toHaveLength(197);
+    const colors = new Set(villages.items.map((i) => i.color));
+    expect(colors.size).toBeGreaterThanOrEqual(3);
+    expect(villages.items.every((i) => i.score !== null && i.color !== null)).toBe(true);
   });
 
   it('creates Wenzhou as the root and Ouhai under it with its 13 real towns', async () => {
