@@ -1,7 +1,7 @@
 // The demo's safety-index history: the default scheme, six months of imported external values (警情,
 // major cases, fires, road deaths, 信访, survey rates) for every town and village, and a published run
-// per month and level, so the five-color map, trends and accountability items show on a first start.
-// The current month is left open to run. Each unit has a steady "condition" plus monthly noise, so a few
+// per month and level — except the latest month that is over, whose data are in but which is left for
+// the safety office to run — so the five-color map, trends and accountability items show on a first start. Each unit has a steady "condition" plus monthly noise, so a few
 // units stay orange or red for months in a row and climb the accountability ladder.
 import { SYSTEM } from '../modules/access/actor.js';
 import { previousPeriod } from '../modules/safety-index/domain/scheme.js';
@@ -11,7 +11,11 @@ import { rngFor } from './rng.js';
 export async function seedIndexHistory(
   services: Services,
   now: Date,
-  opts: { seed: number; months?: number; districtCode: string },
+  opts: {
+    seed: number /** months of data before the current one (the last is left to run) */;
+    months?: number;
+    districtCode: string;
+  },
 ): Promise<{ runs: number }> {
   await services.safetyIndex.seedDefaultScheme();
   const months = opts.months ?? 6;
@@ -66,6 +70,8 @@ export async function seedIndexHistory(
         ];
       });
       await services.safetyIndex.importExternal(SYSTEM, period, rows);
+      // the latest month that is over is left for the safety office to run (its data are in)
+      if (period === periods.at(-1)) continue;
       const run = await services.safetyIndex.startRun(SYSTEM, { period, level });
       const confirmed = await services.safetyIndex.confirm(SYSTEM, run.id, run.version);
       await services.safetyIndex.publish(SYSTEM, confirmed.id, confirmed.version);
