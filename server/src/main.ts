@@ -20,7 +20,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     load: async () => (await import('./cli/seed.js')).default,
   },
   import: {
-    summary: 'import units from GeoJSON or CSV',
+    summary: 'import units (GeoJSON, CSV) or 12345 hotline items as events (CSV, Excel)',
     load: async () => (await import('./cli/import.js')).default,
   },
   export: {

@@ -615,6 +615,7 @@ export type MetricsRow = {
   median_h: number | null;
   rating_avg: number | null;
   reopen_rate: number | null;
+  staff_quick: number;
   by_group: Record<string, number> | null;
 };
 
@@ -632,7 +633,7 @@ export function metrics(
   return q.query<MetricsRow>(
     `WITH ev AS (
        SELECT split_part(e.unit_path, '/', $4 + 1) AS code, e.state, e.category_group, e.resolved_at,
-              e.first_resolved_at, e.created_at, e.resolved_on_time, e.rating, e.reopen_count
+              e.first_resolved_at, e.created_at, e.resolved_on_time, e.rating, e.reopen_count, e.source
        FROM event e
        WHERE e.created_at >= $1 AND e.created_at < $2 AND e.unit_path LIKE $3 || '%'),
      by_group AS (
@@ -647,10 +648,26 @@ export function metrics(
          FILTER (WHERE ev.first_resolved_at IS NOT NULL) AS median_h,
        avg(ev.rating) AS rating_avg,
        avg(CASE WHEN ev.reopen_count > 0 THEN 1.0 ELSE 0.0 END) FILTER (WHERE ev.first_resolved_at IS NOT NULL) AS reopen_rate,
+       count(*) FILTER (WHERE ev.source = 'staff'
+         AND ev.first_resolved_at < ev.created_at + interval '10 minutes')::int AS staff_quick,
        min(bg.by_group::text)::jsonb AS by_group
      FROM ev LEFT JOIN by_group bg ON bg.code = ev.code
      WHERE ev.code <> ''
      GROUP BY ev.code`,
     [from, to, withinPath, depth],
   );
+}
+
+/** Which of these outside numbers of a source are already filed, with the tracking numbers they got. */
+export async function takenExternalIds(
+  q: Queryable,
+  source: EventRow['source'],
+  externalIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (!externalIds.length) return new Map();
+  const rows = await q.query<{ external_id: string; tracking_no: string }>(
+    'SELECT external_id, tracking_no FROM event WHERE source = $1 AND external_id = ANY($2::text[])',
+    [source, externalIds],
+  );
+  return new Map(rows.map((r) => [r.external_id, r.tracking_no]));
 }

@@ -312,6 +312,12 @@ export const metricsRow = z.object({
   medianResolveHours: z.number().nullable(),
   satisfaction: z.number().nullable().describe('Average rating 1–5'),
   reopenRate: z.number().nullable(),
+  staffQuickShare: z
+    .number()
+    .nullable()
+    .describe(
+      'Share of the reports filed by staff and resolved within 10 minutes (a sign of invented events)',
+    ),
   byCategory: z.record(z.string(), z.number().int()).describe('Reported per top-level category'),
 });
 export type MetricsRow = z.infer<typeof metricsRow>;

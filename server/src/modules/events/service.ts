@@ -262,7 +262,10 @@ export class EventsService {
     let followToken: string | null = null;
     let reporterKey: string;
     let abuseKey: string | null = null;
-    if (actor.kind === 'user') reporterKey = hmac(secret, `account:${actor.id}`);
+    if (ctx.source === 'hotline') {
+      // the hotline's caller is the reporter; the staff member importing the ticket does not follow it
+      reporterKey = hmac(secret, `hotline:${randomBytes(18).toString('base64url')}`);
+    } else if (actor.kind === 'user') reporterKey = hmac(secret, `account:${actor.id}`);
     else if (actor.kind === 'api_key') reporterKey = hmac(secret, `api_key:${actor.id}`);
     else {
       followToken = randomBytes(18).toString('base64url');
@@ -316,7 +319,7 @@ export class EventsService {
       await repo.addReporter(q, {
         event_id: id,
         reporter_key: reporterKey,
-        account_id: anonymous ? null : actorId(actor),
+        account_id: anonymous || ctx.source === 'hotline' ? null : actorId(actor),
         original_event_id: id,
         county_code: countyCode,
         created_at: reportedAt,
@@ -352,7 +355,8 @@ export class EventsService {
         },
         { unitIds: [chain.find((u) => u.level === 'county')?.id ?? located.unit.id] },
       );
-      const detail = await this.present(q, actor, row, { detail: true });
+      // the filer reads back the contact they typed themselves: not a read of someone's personal data to audit
+      const detail = await this.present(q, actor, row, { detail: true, audit: false });
       const event: CreatedEvent = { ...(detail as EventDetail), followToken };
       if (idem) await repo.storeIdempotentResponse(q, idem.scope, idem.key, 201, event);
       return { event } as const;
@@ -924,6 +928,7 @@ export class EventsService {
           medianResolveHours: num(r?.median_h ?? null, 2),
           satisfaction: num(r?.rating_avg ?? null, 3),
           reopenRate: num(r?.reopen_rate ?? null),
+          staffQuickShare: r ? ratio(r.staff_quick, r.reported) : null,
           byCategory: r?.by_group ?? {},
         };
       }),

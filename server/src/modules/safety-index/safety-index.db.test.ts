@@ -221,6 +221,11 @@ describe('the monthly run', () => {
       .filter((m: { unitId: number }) => m.unitId === townIds[0])
       .map((m: { indicator: string }) => m.indicator);
     expect(missing1).toContain('police_incidents');
+    // town 3's five reports were all filed by staff and resolved at once: flagged for review; town 1 has too few
+    const flagged = run.anomalies
+      .filter((a: { kind: string }) => a.kind === 'self_closed')
+      .map((a: { unitId: number }) => a.unitId);
+    expect(flagged).toEqual([townIds[2]]);
     const byId = (r: typeof run, id: number) => r.results.find((x: { unitId: number }) => x.unitId === id);
     expect(byId(run, townIds[3]!).rank).toBe(4);
     expect(byId(run, townIds[3]!).color).toBe('red');

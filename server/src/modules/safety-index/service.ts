@@ -36,6 +36,9 @@ import { IndexErrors as E } from './errors.js';
 import * as repo from './repository.js';
 
 export const DEFAULT_SCHEME_CODE = 'default';
+/** A unit is flagged when more than this share of at least SELF_CLOSED_MIN reports were staff-filed and closed within minutes. */
+const SELF_CLOSED_SHARE = 0.5;
+const SELF_CLOSED_MIN = 5;
 /** Published periods an input is compared with for the anomaly flags. */
 const HISTORY_PERIODS = 6;
 
@@ -353,7 +356,10 @@ export class SafetyIndexService {
     const body = schemeBodySchema.parse(scheme.body);
     const county = await this.county(actor);
     const collected = await this.collect(body, opts.period, opts.level, county);
-    const anomalies = await this.anomalies(opts.level, opts.period, collected.values);
+    const anomalies = [
+      ...collected.flags,
+      ...(await this.anomalies(opts.level, opts.period, collected.values)),
+    ];
     const now = this.clock.now();
     const id = await this.db.tx(async (q) => {
       const run = await repo.insertRun(q, {
@@ -726,6 +732,7 @@ export class SafetyIndexService {
     units: (ScopeUnit & { population: number | null })[];
     values: { unit_id: number; indicator: string; value: number | null; source: string }[];
     missing: { unitId: number; indicator: string }[];
+    flags: repo.RunRow['anomalies'];
   }> {
     const units = await this.units.unitsAt(level, county.path);
     const days = periodDays(period);
@@ -764,7 +771,20 @@ export class SafetyIndexService {
         values.push({ unit_id: u.id, indicator: ind.code, value, source });
       }
     }
-    return { units, values, missing };
+    // reports filed by a unit's own staff and closed within minutes, month after month, are how quotas
+    // get met with invented events: flag them for review before confirming
+    const flags: repo.RunRow['anomalies'] = [];
+    for (const m of metrics.items) {
+      if (m.reported >= SELF_CLOSED_MIN && (m.staffQuickShare ?? 0) > SELF_CLOSED_SHARE) {
+        flags.push({
+          unitId: m.unit.id,
+          indicator: 'events',
+          kind: 'self_closed',
+          message: `${Math.round((m.staffQuickShare ?? 0) * 100)}% of ${m.reported} reports were filed by staff and resolved within 10 minutes`,
+        });
+      }
+    }
+    return { units, values, missing, flags };
   }
 
   /** Inputs far outside the unit's own published history, and sudden drops to zero. */
