@@ -8,6 +8,7 @@ import { seedHazardTaxonomy } from '../modules/hazards/taxonomy/seed.js';
 import type { Services } from '../services.js';
 import { DEMO_ACCOUNTS } from './accounts.js';
 import { seedEvents } from './events.js';
+import { seedEventHistory } from './events-history.js';
 import { centroid, type Ring } from './geometry.js';
 import { generateLayout, type Level, type Scale } from './layout.js';
 import { generateOrganisation, holderKey } from './people.js';
@@ -115,16 +116,16 @@ export async function seedDemo(services: Services, opts: SeedOptions): Promise<S
     progress('accounts', i + 1, DEMO_ACCOUNTS.length);
   }
 
+  // the demo's reports come from the micro-grids of the district (a convex cell's centroid lies inside it)
+  const places = units
+    .filter((u) => u.level === 'micro_grid' && u.code.startsWith(DEMO_DISTRICT_CODE) && u.boundary)
+    .map((u) => {
+      const [lng, lat] = centroid(u.boundary!.coordinates[0] as Ring);
+      return { code: u.code, lng, lat };
+    });
   let events = 0;
   const eventDays = opts.eventDays ?? 7;
   if (eventDays > 0) {
-    // report from the micro-grids of the demo district (a convex cell's centroid lies inside it)
-    const places = units
-      .filter((u) => u.level === 'micro_grid' && u.code.startsWith(DEMO_DISTRICT_CODE) && u.boundary)
-      .map((u) => {
-        const [lng, lat] = centroid(u.boundary!.coordinates[0] as Ring);
-        return { code: u.code, lng, lat };
-      });
     events = await seedEvents(services, opts.now ?? new Date(), {
       seed: opts.seed,
       days: eventDays,
@@ -135,12 +136,21 @@ export async function seedDemo(services: Services, opts: SeedOptions): Promise<S
   }
 
   progress('safety_index', 0, 1);
+  const indexMonths = opts.indexMonths ?? 6;
+  if (indexMonths > 0 && places.length) {
+    // finished events of those months, so the index's platform metrics have a history
+    await seedEventHistory(services, opts.now ?? new Date(), {
+      seed: opts.seed,
+      months: indexMonths,
+      places,
+    });
+  }
   const index =
-    opts.indexMonths === 0
+    indexMonths === 0
       ? { runs: 0 }
       : await seedIndexHistory(services, opts.now ?? new Date(), {
           seed: opts.seed,
-          months: opts.indexMonths ?? 6,
+          months: indexMonths,
           districtCode: DEMO_DISTRICT_CODE,
         });
   progress('safety_index', 1, 1);

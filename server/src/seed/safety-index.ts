@@ -6,6 +6,7 @@
 import { SYSTEM } from '../modules/access/actor.js';
 import { previousPeriod } from '../modules/safety-index/domain/scheme.js';
 import type { Services } from '../services.js';
+import { villageCondition } from './events-history.js';
 import { rngFor } from './rng.js';
 
 export async function seedIndexHistory(
@@ -28,11 +29,15 @@ export async function seedIndexHistory(
   for (const level of ['town', 'village'] as const) {
     const units = await services.units.unitsAt(level, district.path);
     // a unit's condition: 0 good … 1 poor, a few clearly poor
+    // a town's condition is its villages' average; a village's is the one its event history had
+    const villages = level === 'village' ? [] : await services.units.unitsAt('village', district.path);
     const condition = new Map(
       units.map((u) => {
-        const r = rngFor(opts.seed, 'index-condition', u.code);
-        const x = r.next();
-        return [u.code, x > 0.93 ? 0.85 + r.next() * 0.15 : x * 0.7];
+        if (level === 'village') return [u.code, villageCondition(opts.seed, u.code)];
+        const mine = villages
+          .filter((v) => v.path.startsWith(u.path))
+          .map((v) => villageCondition(opts.seed, v.code));
+        return [u.code, mine.length ? mine.reduce((a, b) => a + b, 0) / mine.length : 0.3];
       }),
     );
     for (const period of periods) {

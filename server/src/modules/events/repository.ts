@@ -671,3 +671,99 @@ export async function takenExternalIds(
   );
   return new Map(rows.map((r) => [r.external_id, r.tracking_no]));
 }
+
+// ---- archive (finished events in bulk) ----
+
+export type ArchiveRow = {
+  county_code: string;
+  category_id: number;
+  category_version: number;
+  category_code: string;
+  category_group: string;
+  priority: string;
+  state: 'closed' | 'resolved' | 'rejected';
+  source: string;
+  description: string;
+  lng: number;
+  lat: number;
+  unit_id: number;
+  unit_path: string;
+  assignee_kind: 'unit' | 'department' | null;
+  assignee_id: number | null;
+  assignee_level: string | null;
+  assignee_path: string | null;
+  created_at: Date;
+  assigned_at: Date | null;
+  due_at: Date | null;
+  first_resolved_at: Date | null;
+  resolved_on_time: boolean | null;
+  closed_at: Date | null;
+  rating: number | null;
+  reopen_count: number;
+  created_by: string;
+};
+
+/**
+ * Inserts finished events in bulk with their first and last timeline steps; returns their ids.
+ * Tracking numbers are made from the ids and the local report date, as intake makes them.
+ */
+export async function insertArchive(q: Queryable, rows: ArchiveRow[]): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const col = <K extends keyof ArchiveRow>(k: K) => rows.map((r) => r[k]);
+  const ids = await q.query<{ id: number }>(
+    `INSERT INTO event (id, county_code, tracking_no, category_id, category_version, category_code, category_group,
+       priority, state, source, description, lng, lat, unit_id, unit_path, route_kind, route_id, route_level,
+       assignee_kind, assignee_id, assignee_level, assignee_path, assigned_at, due_at, accepted_at,
+       first_resolved_at, resolved_at, resolved_on_time, closed_at, rating, reopen_count, created_by, created_at, updated_at)
+     SELECT id, c, to_char(ca AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' || lpad(id::text, 6, '0'),
+       ci, cv, cc, cg, pr, st, so, de, ln, la, ui, up, ak, ai, al, ak, ai, al, ap, aa, du, aa, fr, fr, ot, cl, ra, rc, cb, ca,
+       COALESCE(cl, fr, ca)
+     FROM (SELECT nextval(pg_get_serial_sequence('event', 'id')) AS id, t.*
+           FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                $9::text[], $10::float8[], $11::float8[], $12::bigint[], $13::text[], $14::text[], $15::bigint[],
+                $16::text[], $17::text[], $18::timestamptz[], $19::timestamptz[], $20::timestamptz[], $21::boolean[],
+                $22::timestamptz[], $23::smallint[], $24::int[], $25::text[], $26::timestamptz[])
+             AS t(c, ci, cv, cc, cg, pr, st, so, de, ln, la, ui, up, ak, ai, al, ap, aa, du, fr, ot, cl, ra, rc, cb, ca)) x
+     RETURNING id`,
+    [
+      col('county_code'),
+      col('category_id'),
+      col('category_version'),
+      col('category_code'),
+      col('category_group'),
+      col('priority'),
+      col('state'),
+      col('source'),
+      col('description'),
+      col('lng'),
+      col('lat'),
+      col('unit_id'),
+      col('unit_path'),
+      col('assignee_kind'),
+      col('assignee_id'),
+      col('assignee_level'),
+      col('assignee_path'),
+      col('assigned_at'),
+      col('due_at'),
+      col('first_resolved_at'),
+      col('resolved_on_time'),
+      col('closed_at'),
+      col('rating'),
+      col('reopen_count'),
+      col('created_by'),
+      col('created_at'),
+    ],
+  );
+  await q.query(
+    `INSERT INTO event_timeline (event_id, seq, county_code, at, kind, from_state, to_state, by_name, as_role, details)
+     SELECT e.id, 1, e.county_code, e.created_at, 'submit', NULL, 'submitted', 'reporter', 'reporter', '{"archived":true}'::jsonb
+     FROM event e WHERE e.id = ANY($1::bigint[])
+     UNION ALL
+     SELECT e.id, 2, e.county_code, COALESCE(e.closed_at, e.resolved_at, e.updated_at),
+       CASE e.state WHEN 'rejected' THEN 'reject' WHEN 'resolved' THEN 'resolve' ELSE 'close' END,
+       'submitted', e.state, 'system', 'system', '{"archived":true}'::jsonb
+     FROM event e WHERE e.id = ANY($1::bigint[])`,
+    [ids.map((r) => r.id)],
+  );
+  return ids.map((r) => r.id);
+}

@@ -99,6 +99,21 @@ export interface MetricsResult {
   items: MetricsRow[];
 }
 
+/** A finished event of the past, for importArchive. */
+export interface ArchiveItem {
+  categoryCode: string;
+  description: string;
+  lng: number;
+  lat: number;
+  source: EventSource;
+  reportedAt: Date;
+  /** null: it was rejected */
+  resolvedAt: Date | null;
+  /** null: resolved and never rated */
+  rating: number | null;
+  reopened: boolean;
+}
+
 /** Duplicates: open events of the same category within this distance … */
 export const DUPLICATE_RADIUS_M = 50;
 /** … reported within this time before. */
@@ -380,6 +395,98 @@ export class EventsService {
     if (actor.kind === 'api_key') return `events.create:api_key:${actor.id}`;
     // a phone on a weak network changes address between retries: the key itself (a UUID) is the scope
     return 'events.create:anonymous';
+  }
+
+  // ---------------------------------------------------------------- archive
+
+  /**
+   * Files finished events of the past in bulk (a migration from an older system, the demo's history):
+   * each is located and routed like a report, carries its outcome (resolved on time or not, rating,
+   * reopenings) and gets its first and last timeline steps. For administrators and the system only.
+   */
+  async importArchive(actor: Actor, items: ArchiveItem[]): Promise<number> {
+    if (!hasRole(actor, 'admin')) this.deny(actor);
+    const rows: repo.ArchiveRow[] = [];
+    const chains = new Map<string, ChainUnit[]>();
+    const categories = new Map<string, { c: CategoryDto | null; group: string }>();
+    for (const it of items) {
+      let cat = categories.get(it.categoryCode);
+      if (!cat) {
+        const c = await this.categories.current(it.categoryCode);
+        cat = { c, group: c ? await this.groupOf(c) : '' };
+        categories.set(it.categoryCode, cat);
+      }
+      const category = cat.c;
+      if (!category || category.parentCode === null) return E.unknownCategory.raise(it.categoryCode);
+      const located = await this.units.resolvePoint(it.lng, it.lat);
+      if (!located) return E.outsideDistrict.raise(undefined, { lng: it.lng, lat: it.lat });
+      const path = `/${[...located.ancestors, located.unit].map((u) => u.code).join('/')}/`;
+      let chain = chains.get(path);
+      if (!chain) {
+        chain = [...located.ancestors, located.unit].map((u) => ({
+          id: u.id,
+          code: u.code,
+          name: u.name,
+          level: u.level as ChainUnit['level'],
+        }));
+        chains.set(path, chain);
+      }
+      const routed = route(category.handledBy, chain);
+      if (!routed.ok) return E.noRoute.raise(routed.message);
+      const t = await this.resolveTarget(routed.target);
+      const tPath =
+        t.kind === 'unit'
+          ? `/${chain
+              .slice(0, chain.findIndex((u) => u.id === t.id) + 1)
+              .map((u) => u.code)
+              .join('/')}/`
+          : ((await this.units.getScopeDepartment(t.id))?.unitPath ?? null);
+      const mode = category.deadline.workingHours ? 'working' : 'calendar';
+      const assignedAt = new Date(it.reportedAt.getTime() + 3600_000);
+      const due = dueAt(assignedAt, category.deadline.hours, mode, this.calendar);
+      rows.push({
+        county_code: located.unit.countyCode ?? chain.find((u) => u.level === 'county')?.code ?? '',
+        category_id: category.id,
+        category_version: category.version,
+        category_code: category.code,
+        category_group: cat.group,
+        priority: category.priority,
+        state: it.resolvedAt === null ? 'rejected' : it.rating === null ? 'resolved' : 'closed',
+        source: it.source,
+        description: it.description,
+        lng: located.point.lng,
+        lat: located.point.lat,
+        unit_id: located.unit.id,
+        unit_path: path,
+        assignee_kind: it.resolvedAt === null ? null : t.kind,
+        assignee_id: it.resolvedAt === null ? null : t.id,
+        assignee_level: it.resolvedAt === null ? null : t.level,
+        assignee_path: it.resolvedAt === null ? null : tPath,
+        created_at: it.reportedAt,
+        assigned_at: it.resolvedAt === null ? null : assignedAt,
+        due_at: it.resolvedAt === null ? null : due,
+        first_resolved_at: it.resolvedAt,
+        resolved_on_time: it.resolvedAt === null ? null : it.resolvedAt.getTime() <= due.getTime(),
+        closed_at:
+          it.resolvedAt === null || it.rating === null
+            ? null
+            : new Date(it.resolvedAt.getTime() + 24 * 3600_000),
+        rating: it.rating,
+        reopen_count: it.reopened ? 1 : 0,
+        created_by: actorName(actor),
+      });
+    }
+    return this.db.tx(async (q) => {
+      const ids = await repo.insertArchive(q, rows);
+      await this.audit.record(q, {
+        actor,
+        action: 'event.import_archive',
+        entityType: 'event',
+        entityId: null,
+        after: { count: ids.length, from: ids[0] ?? null, to: ids.at(-1) ?? null },
+      });
+      return ids.length;
+    });
   }
 
   // ---------------------------------------------------------------- reading
