@@ -6,7 +6,7 @@ import { AuthProvider, LOGIN_PATH, useAuth } from './auth/AuthProvider';
 import { I18nProvider } from './i18n';
 import { LoginPage } from './pages/LoginPage';
 import { StatusPage } from './pages/StatusPage';
-import { navigate, useLocation } from './router/router';
+import { isUnder, navigate, useLocation } from './router/router';
 import { AppShell } from './shell/AppShell';
 import { entryFor, homePath } from './shell/nav';
 
@@ -14,7 +14,10 @@ function Routes() {
   const { user } = useAuth();
   const { pathname } = useLocation();
   const entry = entryFor(pathname);
-  const goLogin = !user && pathname !== LOGIN_PATH;
+  // the reporting page and the public safety index need no account and are phone-first: no
+  // login, no console frame
+  const open = isUnder(pathname, '/report') || isUnder(pathname, '/public/index');
+  const goLogin = !user && pathname !== LOGIN_PATH && !open;
   const goHome = user && (pathname === '/' || pathname === LOGIN_PATH);
 
   useEffect(() => {
@@ -24,6 +27,13 @@ function Routes() {
     } else if (goHome && user) navigate(homePath(user.roles), { replace: true });
   }, [goLogin, goHome, pathname, user]);
 
+  if (open && entry) {
+    return (
+      <Suspense fallback={<Spin className="page-spin" />}>
+        <entry.page />
+      </Suspense>
+    );
+  }
   if (!user) return pathname === LOGIN_PATH ? <LoginPage /> : null;
   if (goHome) return null;
   const allowed = entry?.roles.some((r) => user.roles.includes(r));

@@ -1,6 +1,6 @@
 // The safety index: shapes (mirroring server/src/modules/safety-index/{service,routes}.ts) and one typed
 // call per endpoint.
-import { api } from './client';
+import { ApiError, api, type Problem } from './client';
 import type { Page } from './types';
 
 const V1 = '/api/v1';
@@ -140,6 +140,48 @@ export interface PublicIndex {
   }[];
 }
 
+/** The server refused an import: `problems` names each row it refused (1-based, in the order sent). */
+export class ExternalRowsRejected extends ApiError {
+  constructor(
+    problem: Problem,
+    readonly problems: { row: number; message: string }[],
+  ) {
+    super(problem);
+  }
+}
+
+// ApiError keeps only the standard problem members, and the import's answer carries its rows in
+// `problems`; so this one call reads the problem document itself. (Should ApiError keep the extra
+// members, this becomes a plain api.post.)
+async function postExternal(
+  period: string,
+  rows: { unitCode: string; indicator: string; value: number; source: string }[],
+): Promise<{ imported: number }> {
+  let res: Response;
+  try {
+    res = await fetch(`${V1}/index/external`, {
+      method: 'POST',
+      headers: { accept: 'application/json, application/problem+json', 'content-type': 'application/json' },
+      body: JSON.stringify({ period, rows }),
+      credentials: 'same-origin',
+    });
+  } catch (e) {
+    throw new ApiError({ status: 0, code: 'network.unreachable', detail: String(e) });
+  }
+  const body = (await res.json().catch(() => ({}))) as Partial<Problem> & {
+    imported?: number;
+    problems?: { row: number; message: string }[];
+  };
+  if (res.ok) return { imported: body.imported ?? rows.length };
+  const problem: Problem = {
+    ...body,
+    status: body.status ?? res.status,
+    code: body.code ?? `http.${res.status}`,
+  };
+  if (Array.isArray(body.problems)) throw new ExternalRowsRejected(problem, body.problems);
+  throw new ApiError(problem);
+}
+
 export const indexApi = {
   schemes: () => api.get<{ items: Scheme[] }>(`${V1}/index/schemes`),
   scheme: (code: string, version?: number) =>
@@ -154,10 +196,11 @@ export const indexApi = {
       warnings: { code: string; message: string }[];
       missing: number;
     }>(`${V1}/index/schemes/preview`, { scheme, level, ...(period ? { period } : {}) }),
+  /** All or nothing; a 422 throws ExternalRowsRejected naming every refused row. */
   importExternal: (
     period: string,
     rows: { unitCode: string; indicator: string; value: number; source: string }[],
-  ) => api.post<{ imported: number }>(`${V1}/index/external`, { period, rows }),
+  ) => postExternal(period, rows),
   runs: (page = 1, pageSize = 20) =>
     api.get<Page<RunSummary>>(`${V1}/index/runs`, { query: { page, pageSize } }),
   run: (id: number) => api.get<Run>(`${V1}/index/runs/${id}`),

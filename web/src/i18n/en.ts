@@ -1,7 +1,15 @@
+import { eventsEn } from './events.en';
+import { indexadminEn } from './indexadmin.en';
+import { indexmapEn } from './indexmap.en';
+import { reportEn } from './report.en';
 import type { MessageKey } from './zh';
 
 // Typed against the Chinese dictionary: a missing or extra key fails the type check.
 export const en: Record<MessageKey, string> = {
+  ...eventsEn,
+  ...reportEn,
+  ...indexmapEn,
+  ...indexadminEn,
   'app.name': 'Anwang',
   'app.nameEn': '安网',
   'app.tagline':

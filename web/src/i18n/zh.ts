@@ -1,6 +1,15 @@
 // The Chinese dictionary is the reference: every key the UI uses is declared here first.
 // Domain words are keyed by the glossary's code names (level.town, role.grid_worker, duty.head …).
+import { eventsZh } from './events.zh';
+import { indexadminZh } from './indexadmin.zh';
+import { indexmapZh } from './indexmap.zh';
+import { reportZh } from './report.zh';
+
 export const zh = {
+  ...eventsZh,
+  ...reportZh,
+  ...indexmapZh,
+  ...indexadminZh,
   'app.name': '安网',
   'app.nameEn': 'Anwang',
   'app.tagline': '基层平安治理开放平台：网格、事件、隐患、调解与平安指数',

@@ -5,7 +5,7 @@ import { isApiError } from '../api/client';
 import { useAuth } from '../auth/AuthProvider';
 import { useI18n } from '../i18n';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
-import { navigate, useLocation } from '../router/router';
+import { Link, navigate, useLocation } from '../router/router';
 import { entryFor, homePath } from '../shell/nav';
 
 interface Fields {
@@ -41,6 +41,7 @@ export function LoginPage() {
   return (
     <div className="login-page">
       <div className="login-lang">
+        <Link to="/public/index">{t('indexmap.public.link')}</Link>
         <LanguageSwitch />
       </div>
       <div className="login-brand">

@@ -1,15 +1,9 @@
-import { Card, Typography } from 'antd';
-import { useUser } from '../auth/AuthProvider';
-import { useI18n } from '../i18n';
+import { Spin } from 'antd';
+import { useEffect } from 'react';
+import { navigate } from '../router/router';
 
-/** Residents have no console yet: say so plainly rather than show features that do not exist. */
+/** Residents report and follow their reports on the reporting page (随手拍); this path leads there. */
 export default function ResidentPage() {
-  const { t } = useI18n();
-  const user = useUser();
-  return (
-    <Card className="narrow-card" title={t('resident.title')}>
-      <Typography.Paragraph strong>{user.displayName}</Typography.Paragraph>
-      <Typography.Paragraph data-testid="resident-note">{t('resident.body')}</Typography.Paragraph>
-    </Card>
-  );
+  useEffect(() => navigate('/report/mine', { replace: true }), []);
+  return <Spin className="page-spin" />;
 }

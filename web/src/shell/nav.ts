@@ -1,6 +1,20 @@
 // The navigation table: one line per page. The side menu, the route matching and each role's home
 // page all read it, so a new module adds exactly one entry here.
-import { ApartmentOutlined, KeyOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  BarChartOutlined,
+  CalculatorOutlined,
+  CameraOutlined,
+  ControlOutlined,
+  DashboardOutlined,
+  GlobalOutlined,
+  HeatMapOutlined,
+  KeyOutlined,
+  SolutionOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
 import { type ComponentType, lazy } from 'react';
 import { type Role, STAFF_ROLES } from '../api/types';
 import type { MessageKey } from '../i18n';
@@ -14,6 +28,10 @@ export interface NavEntry {
   roles: readonly Role[];
   icon: ComponentType;
   page: ComponentType;
+  /** Roles whose home this page is, ahead of the first page they may open. */
+  home?: readonly Role[];
+  /** Reached by links only: not listed in the side menu. */
+  hidden?: boolean;
 }
 
 export const NAV: readonly NavEntry[] = [
@@ -24,6 +42,85 @@ export const NAV: readonly NavEntry[] = [
     roles: STAFF_ROLES,
     icon: ApartmentOutlined,
     page: lazy(() => import('../pages/units/UnitsExplorer')),
+  },
+  {
+    key: 'events',
+    path: '/events',
+    labelKey: 'nav.events',
+    roles: [
+      'dispatcher',
+      'town_staff',
+      'village_staff',
+      'grid_worker',
+      'micro_grid_leader',
+      'department_staff',
+      'leader',
+      'safety_office',
+      'admin',
+    ],
+    icon: SolutionOutlined,
+    page: lazy(() => import('../pages/events/EventsWorkbench')),
+    home: ['dispatcher'],
+  },
+  {
+    key: 'daily',
+    path: '/daily',
+    labelKey: 'nav.daily',
+    roles: ['leader', 'safety_office', 'dispatcher', 'town_staff', 'admin'],
+    icon: DashboardOutlined,
+    page: lazy(() => import('../pages/events/DailyView')),
+    home: ['leader', 'safety_office'],
+  },
+  {
+    key: 'indexMap',
+    path: '/index/map',
+    labelKey: 'indexmap.nav',
+    roles: ['leader', 'safety_office', 'dispatcher', 'town_staff', 'village_staff', 'admin'],
+    icon: HeatMapOutlined,
+    page: lazy(() => import('../pages/index-map/IndexMapPage')),
+  },
+  {
+    key: 'indexUnit',
+    path: '/index/units',
+    labelKey: 'indexmap.unitNav',
+    roles: ['leader', 'safety_office', 'dispatcher', 'town_staff', 'village_staff', 'admin'],
+    icon: BarChartOutlined,
+    page: lazy(() => import('../pages/index-map/UnitIndexPage')),
+    hidden: true,
+  },
+  {
+    key: 'indexRuns',
+    path: '/index/runs',
+    labelKey: 'indexadmin.nav.runs',
+    roles: ['safety_office', 'admin', 'leader'],
+    icon: CalculatorOutlined,
+    page: lazy(() => import('../pages/index-admin/RunsPage')),
+  },
+  {
+    key: 'indexSchemes',
+    path: '/index/schemes',
+    labelKey: 'indexadmin.nav.schemes',
+    roles: ['safety_office', 'admin'],
+    icon: ControlOutlined,
+    page: lazy(() => import('../pages/index-admin/SchemesPage')),
+  },
+  {
+    key: 'indexAccountability',
+    path: '/index/accountability',
+    labelKey: 'indexadmin.nav.accountability',
+    roles: ['safety_office', 'admin', 'leader', 'town_staff', 'village_staff'],
+    icon: AuditOutlined,
+    page: lazy(() => import('../pages/index-admin/AccountabilityPage')),
+  },
+  {
+    // public (no login, no console frame): see App.tsx
+    key: 'publicIndex',
+    path: '/public/index',
+    labelKey: 'indexmap.public.title',
+    roles: [],
+    icon: GlobalOutlined,
+    page: lazy(() => import('../pages/index-map/PublicIndexPage')),
+    hidden: true,
   },
   {
     key: 'accounts',
@@ -42,6 +139,15 @@ export const NAV: readonly NavEntry[] = [
     page: lazy(() => import('../pages/admin/ApiKeysPage')),
   },
   {
+    key: 'report',
+    path: '/report',
+    labelKey: 'nav.report',
+    roles: ['resident', 'grid_worker', 'micro_grid_leader'],
+    icon: CameraOutlined,
+    page: lazy(() => import('../pages/report/ReportPage')),
+    home: ['resident'],
+  },
+  {
     key: 'resident',
     path: '/resident',
     labelKey: 'nav.resident',
@@ -52,12 +158,14 @@ export const NAV: readonly NavEntry[] = [
 ];
 
 export function navFor(roles: readonly Role[]): NavEntry[] {
-  return NAV.filter((e) => e.roles.some((r) => roles.includes(r)));
+  return NAV.filter((e) => !e.hidden && e.roles.some((r) => roles.includes(r)));
 }
 
-/** A role's home: the first page it may open. */
+/** A role's home: the page marked as its home, else the first page it may open. */
 export function homePath(roles: readonly Role[]): string {
-  return navFor(roles)[0]?.path ?? '/resident';
+  const entries = navFor(roles);
+  const home = entries.find((e) => e.home?.some((r) => roles.includes(r)));
+  return (home ?? entries[0])?.path ?? '/resident';
 }
 
 /** The entry owning a path, whether or not the user may open it. */

@@ -278,6 +278,8 @@ export interface ListFilter {
   /** Assigned (assigned/in_progress) to a unit under this path or to this department. */
   queue?: { unitPath: string | null; departmentId: number | null };
   overdueAt?: Date;
+  /** Assigned to this department (any state). */
+  department?: number;
   /** Tracking number, or words of the description. */
   text?: string;
   trackingNos?: string[];
@@ -314,6 +316,7 @@ function where(f: ListFilter): { sql: string; params: unknown[] } {
     }
     c.push(parts.length ? `e.state IN ('assigned', 'in_progress') AND (${parts.join(' OR ')})` : 'false');
   }
+  if (f.department !== undefined) add(`e.assignee_kind = 'department' AND e.assignee_id = ?`, f.department);
   if (f.overdueAt) add(`e.state IN ('assigned', 'in_progress') AND e.due_at < ?`, f.overdueAt);
   if (f.text) {
     p.push(f.text);

@@ -347,7 +347,8 @@ export class EventsService {
         kind: 'submit',
         from_state: null,
         to_state: 'submitted',
-        by_name: anonymous ? 'reporter' : actorName(actor),
+        // residents appear as "the reporter" (their name is the reporter's contact, shown to those who need it)
+        by_name: anonymous || hasRole(actor, 'resident') ? 'reporter' : this.byName(actor, 'handler'),
         as_role: 'reporter',
         details: { source, ...(media.length ? { mediaIds: media.map((m) => m.id) } : {}) },
       });
@@ -530,8 +531,8 @@ export class EventsService {
       const scope = actor.scope.unit?.path ?? actor.scope.department?.unitPath ?? null;
       if (!scope) return this.deny(actor);
       if (hasRole(actor, 'department_staff') && !actor.scope.unit) {
-        // department staff see what is assigned to their department (any state it still holds)
-        f.queue = { unitPath: null, departmentId: actor.scope.department?.id ?? null };
+        // department staff see what was assigned to their department, in whatever state it is now
+        f.department = actor.scope.department?.id ?? -1;
       }
       f.unitPath = scope;
       if (query.view === 'overdue') f.overdueAt = this.clock.now();
