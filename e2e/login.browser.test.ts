@@ -61,10 +61,11 @@ describe('login and roles', () => {
     await page.waitForURL(/\/login$/);
   });
 
-  it('shows a resident an honest placeholder', async () => {
+  it('takes a resident straight to reporting (随手拍)', async () => {
     await login(page, baseUrl, 'resident');
-    await page.waitForURL(/\/resident$/);
-    await expect(page.getByTestId('resident-note').textContent()).resolves.toContain('后续版本');
+    await page.waitForURL(/\/report/);
+    await page.getByTestId('report-photos').waitFor();
+    await screenshot(page, 'resident-home-report');
     await page.getByTestId('logout').click();
     await page.waitForURL(/\/login$/);
   });

@@ -26,6 +26,7 @@ import { open311Routes } from './modules/events/open311/routes.js';
 import { eventRoutes } from './modules/events/routes.js';
 import { hazardDomainRoutes } from './modules/hazards/taxonomy/routes.js';
 import { mediaRoutes } from './modules/media/routes.js';
+import { notificationRoutes } from './modules/notifications/routes.js';
 import { safetyIndexRoutes } from './modules/safety-index/routes.js';
 import { unitRoutes } from './modules/units/routes.js';
 import type { Services } from './services.js';
@@ -130,6 +131,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       hotlineImportRoutes(api as unknown as App, services);
       hazardDomainRoutes(api as unknown as App, services.hazardTaxonomy);
       mediaRoutes(api as unknown as App, services.media);
+      notificationRoutes(api as unknown as App, services.notifications);
       safetyIndexRoutes(api as unknown as App, services.safetyIndex);
     },
     { prefix: '/api/v1' },

@@ -50,6 +50,15 @@ const schema = z.object({
   ANWANG_TRUST_PROXY: z.string().default('false'),
   /** Optional raster tile URL template for the map background (e.g. a 天地图 URL with your key). */
   ANWANG_TILE_URL: z.string().url().optional(),
+  /**
+   * Channels that carry notifications away from the screen (assignments, overdue items, answers to
+   * reporters), comma-separated: `log` (default: a log line with ids only) and any a deployment
+   * registers (SMS, WeChat; see modules/notifications/service.ts).
+   */
+  ANWANG_NOTIFY_CHANNELS: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]*(,[a-z][a-z0-9_-]*)*$/, 'channel names separated by commas, e.g. log,sms')
+    .default('log'),
 });
 
 export type Config = {
@@ -66,6 +75,7 @@ export type Config = {
   loginWindowMinutes: number;
   logLevel: string;
   tileUrl: string | undefined;
+  notifyChannels: string[];
   trustProxy: boolean | string[];
 };
 
@@ -108,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginWindowMinutes: c.ANWANG_LOGIN_WINDOW_MINUTES,
     logLevel: c.LOG_LEVEL,
     tileUrl: c.ANWANG_TILE_URL,
+    notifyChannels: c.ANWANG_NOTIFY_CHANNELS.split(','),
     trustProxy: parseTrustProxy(c.ANWANG_TRUST_PROXY),
   };
 }

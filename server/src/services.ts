@@ -10,6 +10,7 @@ import { CategoriesService } from './modules/events/categories/service.js';
 import { EventsService } from './modules/events/service.js';
 import { HazardTaxonomyService } from './modules/hazards/taxonomy/service.js';
 import { createMediaService, type MediaService } from './modules/media/service.js';
+import { createNotificationsService, type NotificationsService } from './modules/notifications/service.js';
 import { SafetyIndexService } from './modules/safety-index/service.js';
 import { UnitsService } from './modules/units/service.js';
 
@@ -24,6 +25,7 @@ export interface Services {
   events: EventsService;
   hazardTaxonomy: HazardTaxonomyService;
   media: MediaService;
+  notifications: NotificationsService;
   safetyIndex: SafetyIndexService;
 }
 
@@ -35,9 +37,25 @@ export function createServices(db: Db, config: Config, clock: Clock = systemCloc
   const categories = new CategoriesService(db, audit, units, clock);
   const hazardTaxonomy = new HazardTaxonomyService(db, audit, units, clock);
   const media = createMediaService(db, audit, clock, config.dataDir);
-  const events = new EventsService(db, audit, units, categories, media, null, clock);
+  const notifications = createNotificationsService(db, audit, access, jobs, clock, {
+    channels: config.notifyChannels,
+  });
+  const events = new EventsService(db, audit, units, categories, media, notifications, clock);
   events.registerJobs(jobs.queue, jobs.schedules);
   const safetyIndex = new SafetyIndexService(db, audit, units, events, clock);
   safetyIndex.registerJobs(jobs.queue, jobs.schedules);
-  return { db, clock, audit, access, units, jobs, categories, events, hazardTaxonomy, media, safetyIndex };
+  return {
+    db,
+    clock,
+    audit,
+    access,
+    units,
+    jobs,
+    categories,
+    events,
+    hazardTaxonomy,
+    media,
+    notifications,
+    safetyIndex,
+  };
 }

@@ -153,6 +153,26 @@ export async function listAccounts(q: Queryable, f: AccountListFilter) {
   return { rows, total: count?.n ?? 0 };
 }
 
+/**
+ * Active (not disabled) accounts: those named in `accountIds`, and those whose scope is exactly one of
+ * `unitIds` or `departmentIds` (narrowed to accounts with one of `roles` when given). Ascending ids.
+ */
+export async function activeAccountIds(
+  q: Queryable,
+  f: { accountIds: number[]; unitIds: number[]; departmentIds: number[]; roles: Role[] | null },
+): Promise<number[]> {
+  const rows = await q.query<{ id: number }>(
+    `SELECT id FROM account
+     WHERE NOT disabled
+       AND (id = ANY($1::bigint[])
+            OR ((scope_unit_id = ANY($2::bigint[]) OR scope_department_id = ANY($3::bigint[]))
+                AND ($4::text[] IS NULL OR roles && $4::text[])))
+     ORDER BY id`,
+    [f.accountIds, f.unitIds, f.departmentIds, f.roles],
+  );
+  return rows.map((r) => r.id);
+}
+
 // ---- sessions
 
 export async function insertSession(

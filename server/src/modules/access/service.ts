@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
-import type { Db } from '../../db/index.js';
+import type { Db, Queryable } from '../../db/index.js';
 import { HttpErrors } from '../../http/errors.js';
 import { limitOffset, type Page, type PageQuery } from '../../http/pagination.js';
 import type { UnitsService } from '../units/service.js';
@@ -364,6 +364,25 @@ export class AccessService {
         unitId: row.scope_unit_id,
         unitPath: row.scope_path,
       });
+    });
+  }
+
+  /**
+   * The ids of active accounts to address something to (other modules' notifications): the accounts named
+   * in `accountIds` that are not disabled, and the active staff whose scope is exactly one of `unitIds` or
+   * one of `departmentIds` (not the units below), narrowed to `roles` when given. Ascending, no duplicates.
+   * Runs in `q` (the caller's transaction) when given.
+   */
+  accountIdsFor(
+    f: { accountIds?: number[]; unitIds?: number[]; departmentIds?: number[]; roles?: Role[] },
+    q: Queryable = this.db,
+  ): Promise<number[]> {
+    if (!f.accountIds?.length && !f.unitIds?.length && !f.departmentIds?.length) return Promise.resolve([]);
+    return repo.activeAccountIds(q, {
+      accountIds: f.accountIds ?? [],
+      unitIds: f.unitIds ?? [],
+      departmentIds: f.departmentIds ?? [],
+      roles: f.roles?.length ? f.roles : null,
     });
   }
 

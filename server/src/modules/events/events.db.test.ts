@@ -99,6 +99,10 @@ describe('intake', () => {
     expect(ev.mine).toBe(true);
     expect(ev.followToken).toBeNull();
     const fire = await report('resident', { categoryCode: 'fire.blocked_exit', description: '消防通道被堵' });
+    // a group without sub-categories (其他事项) takes reports itself
+    expect((await report('resident', { categoryCode: 'other', description: '其他问题' })).category.code).toBe(
+      'other',
+    );
     expect(fire.route).toMatchObject({ kind: 'department', code: '330304-XF' });
   });
 
@@ -182,7 +186,7 @@ describe('intake', () => {
         422,
         'events.unknown_category',
       ],
-      [{ categoryCode: 'fire', description: 'x', location: d.point(0, 0) }, 422, 'events.unknown_category'],
+      [{ categoryCode: 'fire', description: 'x', location: d.point(0, 0) }, 422, 'events.unknown_category'], // a group
       [
         {
           categoryCode: 'fire.ebike_charging',

@@ -244,7 +244,11 @@ export class EventsService {
     }
 
     const category = await this.categories.current(body.categoryCode);
-    if (!category || !category.active || category.parentCode === null) {
+    // a group with sub-categories takes no reports (its sub-categories do); a group without any does
+    if (
+      !category?.active ||
+      (category.parentCode === null && (await this.categoryAndChildren(category.code)).length > 1)
+    ) {
       return E.unknownCategory.raise(`No category ${body.categoryCode} that takes reports`);
     }
     const answers = checkAnswers(category, body.answers);
@@ -1311,7 +1315,8 @@ export class EventsService {
     } else if (action === 'resolve' || action === 'reject' || action === 'merge') {
       const accounts = (await repo.reporterAccounts(q, row.id)).map((r) => r.account_id);
       const word = {
-        resolve: ['已办结，请评价', 'was resolved: please rate it'],
+        // neutral wording: the same title also reaches the staff's live feed
+        resolve: ['已办结，欢迎评价', 'was resolved; the reporter may rate it'],
         reject: ['未予受理', 'was not accepted'],
         merge: ['已与相同问题合并处理', 'was merged with the same problem'],
       }[action];
@@ -1321,8 +1326,8 @@ export class EventsService {
           row,
           `events.${action === 'resolve' ? 'resolved' : action === 'reject' ? 'rejected' : 'merged'}`,
           {
-            zh: `您反映的事件 ${no} ${word[0]}`,
-            en: `Your report ${no} ${word[1]}`,
+            zh: `事件 ${no} ${word[0]}`,
+            en: `Event ${no} ${word[1]}`,
           },
           { accountIds: accounts },
           action === 'resolve',
