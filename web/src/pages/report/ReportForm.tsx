@@ -123,7 +123,7 @@ export function ReportForm() {
         .then((r) =>
           r.items.filter((i) => {
             const c = byCodeRef.current.get(i.code);
-            return !c || isReportable(c);
+            return !c || isReportable(c, [...byCodeRef.current.values()]);
           }),
         )
         .catch((e: unknown) => {

@@ -4,6 +4,7 @@ import {
   categoryGroups,
   cleanAnswers,
   isEmptyAnswer,
+  isReportable,
   localSuggest,
   missingRequired,
   preselect,
@@ -157,11 +158,14 @@ describe('answers', () => {
 });
 
 describe('the full list', () => {
-  it('groups the sub-categories under their top-level category, without retired ones or empty groups', () => {
+  it('groups the sub-categories under their top-level category, without retired ones; a group without any is its own choice', () => {
     const g = categoryGroups(TREE);
     expect(g.map((x) => [x.group.code, x.choices.map((c) => c.code)])).toEqual([
       ['fire', ['fire.ebike_charging', 'fire.blocked_exit']],
       ['city', ['city.garbage']],
+      ['other', ['other']],
     ]);
+    expect(isReportable(TREE.find((c) => c.code === 'other')!, TREE)).toBe(true);
+    expect(isReportable(TREE.find((c) => c.code === 'fire')!, TREE)).toBe(false);
   });
 });

@@ -136,9 +136,17 @@ export function cleanAnswers(
   return out;
 }
 
-/** Reports are filed under a sub-category: the server refuses a top-level one (a group). */
-export function isReportable(c: Pick<Category, 'parentCode' | 'active'>): boolean {
-  return c.active && c.parentCode !== null;
+/**
+ * Reports are filed under a sub-category; a group takes reports itself only when it has none (其他事项),
+ * as the server rules. Without the list, a group counts as not reportable.
+ */
+export function isReportable(
+  c: Pick<Category, 'code' | 'parentCode' | 'active'>,
+  all: readonly Pick<Category, 'parentCode' | 'active'>[] = [],
+): boolean {
+  if (!c.active) return false;
+  if (c.parentCode !== null) return true;
+  return all.length > 0 && !all.some((x) => x.parentCode === c.code);
 }
 
 /** The category tree as groups with their choices, for the full list; groups without choices are left out. */
@@ -151,6 +159,6 @@ export function categoryGroups<C extends Pick<Category, 'code' | 'parentCode' | 
       children.set(c.parentCode, [...(children.get(c.parentCode) ?? []), c]);
   }
   return categories
-    .filter((c) => c.active && !c.parentCode && children.has(c.code))
-    .map((group) => ({ group, choices: children.get(group.code) ?? [] }));
+    .filter((c) => c.active && !c.parentCode && (children.has(c.code) || isReportable(c, categories)))
+    .map((group) => ({ group, choices: children.get(group.code) ?? [group] }));
 }
