@@ -168,7 +168,7 @@ function mask(name: string | null, phone: string | null) {
 export class EventsService {
   private calendar: WorkCalendar = chinaWorkCalendar();
   private secretValue: Promise<string> | null = null;
-  private readonly categoryCache = new Map<string, CategoryDto>();
+  private readonly categoryCache = new Map<string, Promise<CategoryDto>>();
 
   constructor(
     private readonly db: Db,
@@ -1208,8 +1208,12 @@ export class EventsService {
     const key = `${row.category_id}:${row.category_version}`;
     let c = this.categoryCache.get(key);
     if (!c) {
-      c = (await this.categories.atVersion(row.category_id, row.category_version)) ?? undefined;
-      if (!c) throw new Error(`event category ${key} is missing`);
+      // the promise is cached, so a page of events reading one category asks the database once
+      c = this.categories.atVersion(row.category_id, row.category_version).then((found) => {
+        if (!found) throw new Error(`event category ${key} is missing`);
+        return found;
+      });
+      c.catch(() => this.categoryCache.delete(key));
       this.categoryCache.set(key, c); // versions are immutable
     }
     return c;

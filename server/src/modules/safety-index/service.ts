@@ -877,9 +877,12 @@ export class SafetyIndexService {
   private async computeRun(q: Queryable, run: repo.RunRow, scheme: SchemeBody): Promise<void> {
     const inputs = await repo.inputs(q, run.id);
     const unitIds = [...new Set(inputs.map((i) => i.unit_id))];
-    const units = (await Promise.all(unitIds.map((id) => this.units.getScopeUnit(id)))).filter(
-      (u): u is ScopeUnit => !!u,
-    );
+    // one at a time: inside a transaction the queries share one connection
+    const units: ScopeUnit[] = [];
+    for (const id of unitIds) {
+      const u = await this.units.getScopeUnit(id);
+      if (u) units.push(u);
+    }
     const c = this.compute(scheme, units, inputs);
     const contrib = contributions(c.result, 'index');
     const norm = c.result.normalised;

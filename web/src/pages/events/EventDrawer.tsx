@@ -602,8 +602,10 @@ function EventTimeline({ items, media }: { items: TimelineItem[]; media: Media[]
                 <span className="timeline-when">{formatDateTime(i.at)}</span>
               </div>
               <div className="timeline-who">
-                {i.by}
-                {i.as && i.as !== i.by ? ` · ${tc('events.as', i.as)}` : ''}
+                {i.by === 'reporter' || i.by === 'system' ? tc('events.as', i.by) : i.by}
+                {i.as && i.as !== i.by && i.by !== 'reporter' && i.by !== 'system'
+                  ? ` · ${tc('events.as', i.as)}`
+                  : ''}
               </div>
               {i.assignee && (
                 <div>

@@ -1,0 +1,243 @@
+// The overviews at scale (after generate.ts has loaded the events): the daily view of the district for
+// one full past day (EventsService.daily, as the leader sees it) and the safety index's per-grid
+// metrics over the whole history (EventsService.metricsFor), each the median of a few calls that
+// alternate with their floor — a bare GROUP BY over the same rows, same driver. The daily view's
+// statements are captured and timed one by one, and the slowest one's plan (EXPLAIN ANALYZE) is kept.
+import type { Db, Queryable, Row } from '../../server/src/db/index.js';
+import type { Actor } from '../../server/src/modules/access/actor.js';
+import { localMidnight } from '../../server/src/modules/events/service.js';
+import type { Services } from '../../server/src/services.js';
+import { median } from '../lib/stats.js';
+
+const DAY_MS = 24 * 3600_000;
+
+/** YYYY-MM-DD of the local (Asia/Shanghai) day that holds the instant. */
+export function localDate(d: Date): string {
+  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** The floor of the daily view: the day's reports in the subtree, counted by category group. */
+export const DAILY_FLOOR_SQL = `SELECT category_group, count(*)::int AS n FROM event
+  WHERE created_at >= $1 AND created_at < $2 AND unit_path LIKE $3 || '%' GROUP BY 1`;
+
+/** The floor of the metrics: the period's reports in the subtree, counted by the unit at the depth. */
+export const METRICS_FLOOR_SQL = `SELECT split_part(unit_path, '/', $4 + 1) AS code, count(*)::int AS n FROM event
+  WHERE created_at >= $1 AND created_at < $2 AND unit_path LIKE $3 || '%' GROUP BY 1`;
+
+export interface Timed {
+  /** Milliseconds of each measured call. */
+  runs: number[];
+  median: number;
+  /** CPU milliseconds of this process per call, the median (with PGlite the database runs in it). */
+  cpuMedian: number;
+}
+
+export interface Statement {
+  sql: string;
+  params: readonly unknown[];
+  /** Milliseconds, the median of a few runs one at a time. */
+  ms: number;
+}
+
+export interface Capture {
+  /** Statements are recorded only while true. */
+  on: boolean;
+  captured: { sql: string; params: readonly unknown[] }[];
+}
+
+/** A Db that records the statements run through it while `capture.on` (to replay and explain them). */
+export function capturingDb(db: Db): { db: Db; capture: Capture } {
+  const capture: Capture = { on: false, captured: [] };
+  const wrap = (q: Queryable): Queryable => ({
+    query<R extends Row>(text: string, params?: readonly unknown[]) {
+      if (capture.on) capture.captured.push({ sql: text, params: params ?? [] });
+      return q.query<R>(text, params);
+    },
+    tx: (fn) => q.tx((inner) => fn(wrap(inner))),
+    exec: (sql) => q.exec(sql),
+  });
+  const w = wrap(db);
+  return { db: { kind: db.kind, close: () => db.close(), ...w }, capture };
+}
+
+/** The statements `fn` runs through the capturing Db. */
+async function captureOf(
+  capture: Capture,
+  fn: () => Promise<unknown>,
+): Promise<{ sql: string; params: readonly unknown[] }[]> {
+  capture.captured = [];
+  capture.on = true;
+  try {
+    await fn();
+  } finally {
+    capture.on = false;
+  }
+  return capture.captured;
+}
+
+async function ms(fn: () => Promise<unknown>, cpu?: number[]): Promise<number> {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  await fn();
+  const took = performance.now() - t;
+  const u = process.cpuUsage(c);
+  cpu?.push((u.user + u.system) / 1000);
+  return took;
+}
+
+/** `rounds` calls of each, alternating (the order flips each round), after one warm-up call of each. */
+async function alternate(
+  rounds: number,
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+  warm = true,
+): Promise<{ a: Timed; b: Timed }> {
+  if (warm) {
+    await a();
+    await b();
+  }
+  const ra: number[] = [];
+  const rb: number[] = [];
+  const ca: number[] = [];
+  const cb: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    if (i % 2 === 0) {
+      ra.push(await ms(a, ca));
+      rb.push(await ms(b, cb));
+    } else {
+      rb.push(await ms(b, cb));
+      ra.push(await ms(a, ca));
+    }
+  }
+  return {
+    a: { runs: ra, median: median(ra), cpuMedian: median(ca) },
+    b: { runs: rb, median: median(rb), cpuMedian: median(cb) },
+  };
+}
+
+export interface DailyResult {
+  date: string;
+  unitPath: string;
+  /** Reports of that day in the subtree. */
+  reported: number;
+  service: Timed;
+  floor: Timed;
+  /** The view's statements, slowest first (each run once more, alone). */
+  statements: Statement[];
+  /** EXPLAIN (ANALYZE, BUFFERS) of the slowest statement. */
+  plan: string;
+}
+
+export async function measureDaily(
+  db: Db,
+  services: Services,
+  capture: Capture,
+  actor: Actor,
+  now: Date,
+  rounds: number,
+  warm = true,
+): Promise<DailyResult> {
+  const date = localDate(new Date(now.getTime() - DAY_MS)); // yesterday: a whole day
+  const start = localMidnight(date);
+  const end = new Date(start.getTime() + DAY_MS);
+  const unitPath = actor.kind === 'user' ? (actor.scope.unit?.path ?? '/') : '/';
+  let reported = 0;
+  const r = await alternate(
+    rounds,
+    async () => {
+      reported = (await services.events.daily(actor, { date })).totals.reported;
+    },
+    () => db.query(DAILY_FLOOR_SQL, [start, end, unitPath]),
+    warm,
+  );
+  const captured = await captureOf(capture, () => services.events.daily(actor, { date }));
+  const statements = await timeEach(db, captured, 1);
+  const slowest = statements[0]!;
+  return {
+    date,
+    unitPath,
+    reported,
+    service: r.a,
+    floor: r.b,
+    statements,
+    plan: await explain(db, slowest.sql, slowest.params),
+  };
+}
+
+/** Each distinct statement run alone, `runs` times; the median, slowest first. */
+export async function timeEach(
+  db: Db,
+  statements: { sql: string; params: readonly unknown[] }[],
+  runs: number,
+): Promise<Statement[]> {
+  const seen = new Set<string>();
+  const out: Statement[] = [];
+  for (const s of statements) {
+    const key = `${s.sql}\u0000${JSON.stringify(s.params)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) times.push(await ms(() => db.query(s.sql, s.params)));
+    out.push({ sql: s.sql, params: s.params, ms: median(times) });
+  }
+  return out.sort((a, b) => b.ms - a.ms);
+}
+
+export async function explain(db: Db, sql: string, params: readonly unknown[]): Promise<string> {
+  const rows = await db.query<Record<string, string>>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+  return rows.map((r) => Object.values(r)[0]).join('\n');
+}
+
+export interface MetricsResult {
+  from: string;
+  to: string;
+  level: 'grid';
+  units: number;
+  events: number;
+  service: Timed;
+  floor: Timed;
+  /** EXPLAIN (ANALYZE, BUFFERS) of the repository's one query (the service adds the units of the level). */
+  plan: string;
+}
+
+export async function measureMetrics(
+  db: Db,
+  services: Services,
+  capture: Capture,
+  withinPath: string,
+  now: Date,
+  days: number,
+  rounds: number,
+): Promise<MetricsResult> {
+  const query = { from: localDate(new Date(now.getTime() - (days + 1) * DAY_MS)), to: localDate(now) };
+  const from = localMidnight(query.from);
+  const to = new Date(localMidnight(query.to).getTime() + DAY_MS);
+  const depth = 5; // grid
+  let units = 0;
+  let events = 0;
+  // no warm-up: each call reads the whole period, so the first warms the pages for the rest
+  const r = await alternate(
+    rounds,
+    async () => {
+      const m = await services.events.metricsFor(withinPath, { ...query, level: 'grid' });
+      units = m.items.length;
+      events = m.items.reduce((s, i) => s + i.reported, 0);
+    },
+    () => db.query(METRICS_FLOOR_SQL, [from, to, withinPath, depth]),
+    false,
+  );
+  const captured = await captureOf(capture, () =>
+    services.events.metricsFor(withinPath, { ...query, level: 'grid' }),
+  );
+  const own = captured.find((s) => /split_part\(e\.unit_path/.test(s.sql));
+  if (!own) throw new Error('the metrics query was not captured');
+  return {
+    ...query,
+    level: 'grid',
+    units,
+    events,
+    service: r.a,
+    floor: r.b,
+    plan: await explain(db, own.sql, own.params),
+  };
+}
