@@ -218,8 +218,16 @@ export function publishedRun(q: Queryable, period: string, level: string): Promi
   );
 }
 
+/**
+ * Months published at every level the index is published at: towns and villages of a month go public
+ * together, so a public page never offers a month whose villages (or towns) are still under review.
+ */
 export function publishedPeriods(q: Queryable): Promise<{ period: string }[]> {
-  return q.query(`SELECT DISTINCT period FROM index_run WHERE state = 'published' ORDER BY period DESC`);
+  return q.query(
+    `SELECT period FROM index_run WHERE state = 'published' GROUP BY period
+     HAVING count(DISTINCT level) = (SELECT count(DISTINCT level) FROM index_run WHERE state = 'published')
+     ORDER BY period DESC`,
+  );
 }
 
 // ---- inputs ----

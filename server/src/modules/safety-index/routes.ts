@@ -337,7 +337,7 @@ export function safetyIndexRoutes(app: App, index: SafetyIndexService): void {
     {
       schema: {
         tags,
-        summary: 'Months with a published index, newest first (public)',
+        summary: 'Months published at every level (towns and villages together), newest first (public)',
         response: { 200: z.object({ periods: z.array(z.string()) }) },
       },
     },

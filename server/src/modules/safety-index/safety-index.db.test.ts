@@ -307,6 +307,7 @@ describe('the monthly run', () => {
       'unitId',
     ]);
     expect((await send('GET', '/api/v1/public/index/periods')).json()).toEqual({ periods: ['2026-10'] });
+    // a month is offered publicly once every level published so far is published for it: here, towns only
     expect((await send('GET', `/api/v1/public/index/runs/${run.id}/units/${townIds[3]}`)).statusCode).toBe(
       200,
     );
@@ -365,6 +366,24 @@ describe('the monthly run', () => {
         .statusCode,
     ).toBe(409);
     expect((await send('GET', '/api/v1/index/runs', 'resident')).statusCode).toBe(403);
+    expect((await send('GET', '/api/v1/public/index/periods')).json().periods).toEqual([
+      '2026-10',
+      '2026-09',
+      '2026-08',
+      '2026-07',
+    ]);
+    // once villages are published for October, only October is published at both levels
+    const v = (
+      await send('POST', '/api/v1/index/runs', 'office', { period: '2026-10', level: 'village' })
+    ).json();
+    const vc = (
+      await send('POST', `/api/v1/index/runs/${v.id}/confirm`, 'office', { version: v.version })
+    ).json();
+    expect(
+      (await send('POST', `/api/v1/index/runs/${v.id}/publish`, 'office', { version: vc.version }))
+        .statusCode,
+    ).toBe(200);
+    expect((await send('GET', '/api/v1/public/index/periods')).json().periods).toEqual(['2026-10']);
   });
 
   it('previews a scheme edit on last month without saving, and versions saved schemes', async () => {
