@@ -35,7 +35,7 @@ import { formatDateTime, formatHours, formatRate, localDate, STATE_COLORS } from
 import './events.css';
 
 const EventMap = lazy(() => import('./EventMap'));
-const Chart = lazy(() => import('./Chart'));
+const Chart = lazy(() => import('../../components/EChart'));
 
 const TABLE_PAGE = 8;
 

@@ -23,7 +23,7 @@ import { Dimensions, Headline, TrendChart } from './parts';
 import { latestRunFor, runFor } from './runs';
 import './indexmap.css';
 
-const IndexChart = lazy(() => import('./IndexChart'));
+const IndexChart = lazy(() => import('../../components/EChart'));
 
 type IndicatorRow = UnitExplanation['indicators'][number];
 

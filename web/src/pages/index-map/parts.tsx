@@ -8,7 +8,7 @@ import { ChangeText, ColorTag } from './bits';
 import { trendOption } from './charts';
 import { bandOfNormalised, changeFromTrend, colorHex, formatScore } from './model';
 
-const IndexChart = lazy(() => import('./IndexChart'));
+const IndexChart = lazy(() => import('../../components/EChart'));
 
 export const DIMENSION_ORDER: readonly Dimension[] = ['problems', 'needs', 'effects'];
 

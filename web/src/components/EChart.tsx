@@ -1,17 +1,16 @@
-// A small ECharts host: only the bar chart and the components it needs are bundled (echarts/core),
-// rendered on canvas and resized with its box. The page lazy-loads this file, so ECharts stays out
-// of the first load.
-import { BarChart } from 'echarts/charts';
+// The one ECharts host of the client: bar and line charts only (echarts/core), on canvas, resized with
+// its box. Pages lazy-load this file, so ECharts stays out of the first load.
+import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
-echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
 export type ChartOption = echarts.EChartsCoreOption;
 
-export default function Chart({
+export default function EChart({
   option,
   height,
   testId,
@@ -20,7 +19,7 @@ export default function Chart({
   option: ChartOption;
   height: number;
   testId?: string;
-  /** Called with the data index of a clicked bar. */
+  /** Called with the data index of a clicked bar or point. */
   onPick?: (index: number) => void;
 }) {
   const box = useRef<HTMLDivElement>(null);
