@@ -61,6 +61,7 @@ export const indexadminEn: Record<keyof typeof indexadminZh, string> = {
   'indexadmin.run.notFound': 'No such run',
   'indexadmin.run.confirm': 'Confirm',
   'indexadmin.run.publish': 'Publish',
+  'indexadmin.run.report': 'Analysis report',
   'indexadmin.run.confirmTitle': 'Confirm the {period} results ({level})?',
   'indexadmin.run.confirmBody':
     'Once confirmed, inputs can no longer be corrected; the run can only be published.',

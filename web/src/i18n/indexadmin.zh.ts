@@ -61,6 +61,7 @@ export const indexadminZh = {
   'indexadmin.run.notFound': '没有这个测评批次',
   'indexadmin.run.confirm': '确定结果',
   'indexadmin.run.publish': '通报发布',
+  'indexadmin.run.report': '分析报告',
   'indexadmin.run.confirmTitle': '确定 {period} {level}的测评结果？',
   'indexadmin.run.confirmBody': '确定后数据不能再修正，只能发布。',
   'indexadmin.run.confirmAnomalies': '还有 {n} 条异常数据提示，请确认已逐条复核。',

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { pageFields, pageOf } from '../../http/pagination.js';
 import type { App } from '../../http/types.js';
 import { COLORS, INDEX_LEVELS, PERIOD_RE } from './domain/scheme.js';
+import { renderHtml } from './report/analysis.js';
 import type { SafetyIndexService } from './service.js';
 
 const tags = ['safety-index'];
@@ -292,6 +293,24 @@ export function safetyIndexRoutes(app: App, index: SafetyIndexService): void {
       },
     },
     async (req) => index.explainUnit(req.actor, req.params.id, req.params.unitId),
+  );
+
+  app.get(
+    '/index/runs/:id/report',
+    {
+      schema: {
+        tags,
+        summary:
+          'The monthly analysis report: an HTML page that prints as the PDF (?format=json for the data)',
+        params: z.object({ id }),
+        querystring: z.object({ format: z.enum(['html', 'json']).default('html') }),
+      },
+    },
+    async (req, reply) => {
+      const { input, report } = await index.analysisReport(req.actor, req.params.id);
+      if (req.query.format === 'json') return reply.send(report);
+      return reply.type('text/html; charset=utf-8').send(renderHtml(input, report));
+    },
   );
 
   app.get(

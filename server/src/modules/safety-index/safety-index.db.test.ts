@@ -386,6 +386,18 @@ describe('the monthly run', () => {
     expect((await send('GET', '/api/v1/public/index/periods')).json().periods).toEqual(['2026-10']);
   });
 
+  it('writes the monthly analysis report as a printable page, for the published month', async () => {
+    const res = await send('GET', '/api/v1/index/runs/1/report', 'leader');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('2026-10 平安治理指数分析报告（镇街）');
+    expect(res.body).toContain('第4街道'); // the red town among the hot spots
+    const data = (await send('GET', '/api/v1/index/runs/1/report?format=json', 'leader')).json();
+    expect(data.hotSpots.map((h: { unit: { id: number } }) => h.unit.id)).toContain(townIds[3]);
+    expect(data.accountability.map((a: { action: string }) => a.action)).toEqual(['warning']);
+    expect((await send('GET', '/api/v1/index/runs/1/report', 'resident')).statusCode).toBe(403);
+  });
+
   it('previews a scheme edit on last month without saving, and versions saved schemes', async () => {
     const current = (await send('GET', '/api/v1/index/schemes/default', 'office')).json();
     const edited = { ...current.body, dimensionWeights: { problems: 1, needs: 1, effects: 1 } };

@@ -33,6 +33,7 @@ import {
   type Matrix,
 } from './engine/index.js';
 import { IndexErrors as E } from './errors.js';
+import { type AnalysisReport, analyse, type ReportInput } from './report/analysis.js';
 import * as repo from './repository.js';
 
 export const DEFAULT_SCHEME_CODE = 'default';
@@ -557,6 +558,56 @@ export class SafetyIndexService {
       accountability:
         actor === null ? items.filter((i) => i.action === 'listing').map(itemDto) : items.map(itemDto),
     };
+  }
+
+  /** The monthly analysis report of a run (published, or under review for the safety office). */
+  async analysisReport(actor: Actor, runId: number): Promise<{ input: ReportInput; report: AnalysisReport }> {
+    if (!indexPolicy.view(actor)) this.deny(actor);
+    const run = await repo.getRun(this.db, runId);
+    if (!run) return E.runNotFound.raise();
+    if (run.state !== 'published' && !indexPolicy.manage(actor)) return E.runNotFound.raise();
+    const scheme = schemeBodySchema.parse(
+      (await repo.schemeById(this.db, run.scheme_id, run.scheme_version))!.body,
+    );
+    const prev = await repo.publishedRun(this.db, previousPeriod(run.period), run.level);
+    const prevScores = new Map(
+      (prev ? await repo.results(this.db, prev.id) : []).map((x) => [x.unit_id, x.score]),
+    );
+    const results = await repo.results(this.db, runId);
+    const names = new Map(results.map((r) => [r.unit_id, r.name]));
+    const items = (await repo.items(this.db, { unitPath: '/' }, 10_000, 0)).filter((i) => i.run_id === runId);
+    const input: ReportInput = {
+      period: run.period,
+      level: run.level,
+      state: run.state,
+      schemeName: scheme.name.zh,
+      units: results.map((r) => {
+        const before = prevScores.get(r.unit_id);
+        return {
+          id: r.unit_id,
+          name: r.name,
+          score: r.score,
+          rank: r.rank,
+          color: r.color as Color | null,
+          change: r.score !== null && before !== undefined && before !== null ? r.score - before : null,
+          contributions: r.contributions,
+          normalised: r.indicators,
+        };
+      }),
+      indicators: scheme.indicators.map((i) => ({
+        code: i.code,
+        name: i.name.zh,
+        dimension: i.dimension,
+        weight: i.weight,
+      })),
+      accountability: items.map((i) => ({
+        unitName: names.get(i.unit_id) ?? String(i.unit_id),
+        action: i.action,
+        state: i.state,
+        dueAt: i.due_at.toISOString(),
+      })),
+    };
+    return { input, report: analyse(input) };
   }
 
   // ------------------------------------------------------------ accountability

@@ -187,6 +187,11 @@ export function RunDetail({ id, manage }: { id: number; manage: boolean }) {
           <Button icon={<ReloadOutlined />} onClick={() => void reload()}>
             {t('indexadmin.reload')}
           </Button>
+          {run.state !== 'collected' && (
+            <Button href={`/api/v1/index/runs/${run.id}/report`} target="_blank" data-testid="run-report">
+              {t('indexadmin.run.report')}
+            </Button>
+          )}
           {manage && can.confirm && (
             <Button
               type="primary"
