@@ -125,6 +125,8 @@ export const REMINDER_SHARE = 0.75;
 /** After an escalation, the next one comes after the allowed time again, within these bounds. */
 export const MIN_ESCALATION_INTERVAL_MS = 3600_000;
 export const MAX_ESCALATION_INTERVAL_MS = 24 * 3600_000;
+/** How long intake reuses a category's current version before reading it again. */
+export const CURRENT_CATEGORY_TTL_MS = 30_000;
 /** Idempotency keys are kept this long. */
 export const IDEMPOTENCY_TTL_MS = 48 * 3600_000;
 /** How coarse public locations are: 3 decimals ≈ 100 m. */
@@ -169,6 +171,7 @@ export class EventsService {
   private calendar: WorkCalendar = chinaWorkCalendar();
   private secretValue: Promise<string> | null = null;
   private readonly categoryCache = new Map<string, Promise<CategoryDto>>();
+  private readonly currentCategories = new Map<string, { at: number; value: Promise<CategoryDto | null> }>();
 
   constructor(
     private readonly db: Db,
@@ -243,7 +246,7 @@ export class EventsService {
       if (seen && seen.status !== 0) return this.replay(seen, requestHash);
     }
 
-    const category = await this.categories.current(body.categoryCode);
+    const category = await this.currentCategory(body.categoryCode);
     // a group with sub-categories takes no reports (its sub-categories do); a group without any does
     if (
       !category?.active ||
@@ -1219,10 +1222,24 @@ export class EventsService {
     return c;
   }
 
+  /**
+   * A category's current version, kept for CURRENT_CATEGORY_TTL_MS: intake reads it (and its group's) for
+   * every report. An edit reaches this process's new reports within that time; each report records the
+   * version it was filed under, so they stay consistent either way.
+   */
+  private currentCategory(code: string): Promise<CategoryDto | null> {
+    const hit = this.currentCategories.get(code);
+    if (hit && this.clock.now().getTime() - hit.at < CURRENT_CATEGORY_TTL_MS) return hit.value;
+    const value = this.categories.current(code);
+    value.catch(() => this.currentCategories.delete(code));
+    this.currentCategories.set(code, { at: this.clock.now().getTime(), value });
+    return value;
+  }
+
   private async groupOf(category: CategoryDto): Promise<string> {
     let c: CategoryDto | null = category;
     for (let i = 0; c?.parentCode && i < 5; i++) {
-      const parent: CategoryDto | null = await this.categories.current(c.parentCode);
+      const parent: CategoryDto | null = await this.currentCategory(c.parentCode);
       if (!parent) break;
       c = parent;
     }
