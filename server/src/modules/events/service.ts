@@ -840,10 +840,7 @@ export class EventsService {
           zh: `事件 ${row.tracking_no} 已超期${supRef ? `，提级至 ${supRef.name} 督办` : ''}`,
           en: `Event ${row.tracking_no} is overdue${supRef ? `; escalated to ${supRef.name}` : ''}`,
         },
-        {
-          ...this.assigneeRecipients(row),
-          unitIds: [...(this.assigneeRecipients(row).unitIds ?? []), ...(supervisor ? [supervisor.id] : [])],
-        },
+        withUnit(this.assigneeRecipients(row), supervisor?.id),
         true,
       );
       escalated++;
@@ -1539,6 +1536,14 @@ function unitHandlerRef(u: { id: number; code: string; name: string; level: stri
     name: u.level === 'county' ? `${u.name}社会治理中心` : u.name,
     level,
   };
+}
+
+/** Recipients with one more unit (the supervisor) added. */
+function withUnit(
+  to: { unitIds?: number[]; departmentIds?: number[] },
+  unitId: number | undefined,
+): { unitIds?: number[]; departmentIds?: number[] } {
+  return unitId === undefined ? to : { ...to, unitIds: [...(to.unitIds ?? []), unitId] };
 }
 
 function assigneeFact(row: repo.EventRow): EventFacts['assignee'] {

@@ -17,7 +17,6 @@ export const EVENT_METRICS = [
   'satisfaction',
   'reopenRate',
 ] as const;
-export type EventMetric = (typeof EVENT_METRICS)[number];
 export const INDEX_LEVELS = ['town', 'village'] as const;
 
 /**
@@ -26,8 +25,9 @@ export const INDEX_LEVELS = ['town', 'village'] as const;
  *  - `events.group:<group>`: reports of a top-level event category per 1,000 residents;
  *  - `external:<code>`: a value imported per unit and period (警情, fire, traffic deaths, 信访, survey rates).
  */
-export const SOURCE_RE =
-  /^(events:(perThousand|resolutionRate|onTimeRate|medianResolveHours|satisfaction|reopenRate)|events\.group:[a-z0-9_]{1,40}|external:[a-z][a-z0-9_]{0,39})$/;
+export const SOURCE_RE = new RegExp(
+  `^(events:(${EVENT_METRICS.join('|')})|events\\.group:[a-z0-9_]{1,40}|external:[a-z][a-z0-9_]{0,39})$`,
+);
 
 const bilingual = z
   .object({ zh: z.string().trim().min(1).max(60), en: z.string().trim().min(1).max(60) })
