@@ -122,6 +122,16 @@ export function externalValues(
 
 // ---- runs ----
 
+/** The uncertainty analysis of a computed run: its settings and each uncertain input's sensitivity. */
+export interface RunUncertainty {
+  runs: number;
+  weightNoise: number;
+  seed: number;
+  /** Mean absolute shift of the units' ranks from the nominal ranking, over the replications. */
+  meanRankShift: number;
+  sensitivity: { input: string; kind: string; firstOrder: number }[];
+}
+
 export type RunRow = {
   id: number;
   county_code: string;
@@ -135,6 +145,7 @@ export type RunRow = {
   missing: { unitId: number; indicator: string }[];
   warnings: { code: string; message: string }[];
   anomalies: { unitId: number; indicator: string; kind: string; message: string }[];
+  uncertainty: RunUncertainty | null;
   created_at: Date;
   created_by: string;
   computed_at: Date | null;
@@ -195,12 +206,19 @@ export async function updateRun(
   patch: Partial<
     Pick<
       RunRow,
-      'state' | 'missing' | 'warnings' | 'anomalies' | 'computed_at' | 'confirmed_at' | 'published_at'
+      | 'state'
+      | 'missing'
+      | 'warnings'
+      | 'anomalies'
+      | 'uncertainty'
+      | 'computed_at'
+      | 'confirmed_at'
+      | 'published_at'
     >
   >,
 ): Promise<RunRow | undefined> {
   const keys = Object.keys(patch) as (keyof typeof patch)[];
-  const json = new Set(['missing', 'warnings', 'anomalies']);
+  const json = new Set(['missing', 'warnings', 'anomalies', 'uncertainty']);
   const values = keys.map((k) => (json.has(k) ? JSON.stringify(patch[k]) : patch[k]));
   return maybeOne<RunRow>(
     q,
@@ -320,6 +338,10 @@ export type ResultRow = {
   dimensions: Record<string, number | null>;
   indicators: Record<string, number | null>;
   contributions: Record<string, number>;
+  /** The Monte Carlo rank interval (null when the scheme turns the analysis off). */
+  rank_median: number | null;
+  rank_p05: number | null;
+  rank_p95: number | null;
 };
 
 export async function replaceResults(
@@ -330,10 +352,12 @@ export async function replaceResults(
   await q.query('DELETE FROM index_result WHERE run_id = $1', [runId]);
   if (rows.length === 0) return;
   await q.query(
-    `INSERT INTO index_result (run_id, unit_id, code, name, score, rank, color, dimensions, indicators, contributions)
-     SELECT $1, u, c, n, s, r, col, d::jsonb, i::jsonb, ct::jsonb
-     FROM unnest($2::bigint[], $3::text[], $4::text[], $5::float8[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[])
-       AS t(u, c, n, s, r, col, d, i, ct)`,
+    `INSERT INTO index_result (run_id, unit_id, code, name, score, rank, color, dimensions, indicators, contributions,
+                               rank_median, rank_p05, rank_p95)
+     SELECT $1, u, c, n, s, r, col, d::jsonb, i::jsonb, ct::jsonb, rm, r5, r95
+     FROM unnest($2::bigint[], $3::text[], $4::text[], $5::float8[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[],
+                 $11::float8[], $12::float8[], $13::float8[])
+       AS t(u, c, n, s, r, col, d, i, ct, rm, r5, r95)`,
     [
       runId,
       rows.map((r) => r.unit_id),
@@ -345,6 +369,9 @@ export async function replaceResults(
       rows.map((r) => JSON.stringify(r.dimensions)),
       rows.map((r) => JSON.stringify(r.indicators)),
       rows.map((r) => JSON.stringify(r.contributions)),
+      rows.map((r) => r.rank_median),
+      rows.map((r) => r.rank_p05),
+      rows.map((r) => r.rank_p95),
     ],
   );
 }
@@ -455,6 +482,33 @@ export function updateItem(
 }
 
 /** Whether the unit is listed (挂牌) and not yet delisted (摘牌 accepted). */
+/** Published colors of many units at one level for the periods given (the ladder's look-back). */
+export function colorHistories(
+  q: Queryable,
+  unitIds: readonly number[],
+  level: string,
+  periods: readonly string[],
+): Promise<{ unit_id: number; period: string; color: string | null }[]> {
+  return q.query(
+    `SELECT x.unit_id, r.period, x.color FROM index_run r JOIN index_result x ON x.run_id = r.id
+     WHERE r.state = 'published' AND r.level = $2 AND r.period = ANY($3::text[]) AND x.unit_id = ANY($1::bigint[])`,
+    [unitIds, level, periods],
+  );
+}
+
+/** Which of the units are publicly listed now (a listing not followed by an accepted delisting). */
+export async function listedAmong(q: Queryable, unitIds: readonly number[]): Promise<Set<number>> {
+  const rows = await q.query<{ unit_id: number }>(
+    `SELECT unit_id FROM (
+       SELECT DISTINCT ON (unit_id) unit_id, action FROM accountability_item
+       WHERE unit_id = ANY($1::bigint[]) AND (action = 'listing' OR (action = 'delisting' AND state = 'accepted'))
+       ORDER BY unit_id, created_at DESC, id DESC) last
+     WHERE action = 'listing'`,
+    [unitIds],
+  );
+  return new Set(rows.map((r) => Number(r.unit_id)));
+}
+
 export async function isListed(q: Queryable, unitId: number): Promise<boolean> {
   const r = await one<{ listed: boolean }>(
     q,

@@ -14,6 +14,10 @@ const level = z.enum(INDEX_LEVELS);
 const color = z.enum(COLORS).nullable();
 const loose = z.record(z.string(), z.unknown());
 
+const rankInterval = z
+  .object({ median: z.number(), p05: z.number(), p95: z.number() })
+  .nullable()
+  .describe('Median rank and 5th–95th percentile rank over the Monte Carlo replications');
 const resultDto = z.object({
   unitId: z.number().int(),
   code: z.string(),
@@ -23,6 +27,7 @@ const resultDto = z.object({
   color,
   change: z.number().nullable().describe('Score change from the previous published month'),
   dimensions: z.record(z.string(), z.number().nullable()),
+  rankInterval,
 });
 const runSummary = z.object({
   id: z.number().int(),
@@ -44,6 +49,18 @@ const runSummary = z.object({
   publishedAt: z.string().nullable(),
 });
 const runDto = runSummary.extend({
+  uncertainty: z
+    .object({
+      runs: z.number().int(),
+      weightNoise: z.number(),
+      seed: z.number().int(),
+      meanRankShift: z.number(),
+      sensitivity: z.array(z.object({ input: z.string(), kind: z.string(), firstOrder: z.number() })),
+    })
+    .nullable()
+    .describe(
+      'The Monte Carlo analysis of the computed run: settings and sensitivity of the ranks to each input',
+    ),
   results: z.array(resultDto),
   corrections: z.array(
     z.object({
@@ -78,6 +95,7 @@ const explanation = z.object({
   unit: z.object({ id: z.number().int(), code: z.string(), name: z.string() }),
   score: z.number().nullable(),
   rank: z.number().int().nullable(),
+  rankInterval,
   of: z.number().int(),
   color,
   dimensions: z.record(z.string(), z.number().nullable()),

@@ -230,6 +230,14 @@ describe('the monthly run', () => {
     expect(byId(run, townIds[3]!).rank).toBe(4);
     expect(byId(run, townIds[3]!).color).toBe('red');
     expect(new Set(run.results.map((x: { color: string }) => x.color)).size).toBeGreaterThan(1);
+    // the Monte Carlo analysis ran with the scheme's settings: town 4 is last in every replication
+    expect(run.uncertainty).toMatchObject({ runs: 1000, weightNoise: 0.25, seed: 1 });
+    expect(run.uncertainty.sensitivity.length).toBeGreaterThan(0);
+    expect(byId(run, townIds[3]!).rankInterval).toEqual({ median: 4, p05: 4, p95: 4 });
+    for (const r of run.results) {
+      expect(r.rankInterval.p05).toBeLessThanOrEqual(r.rankInterval.median);
+      expect(r.rankInterval.median).toBeLessThanOrEqual(r.rankInterval.p95);
+    }
 
     // the platform's own metric came from the events: town 4 resolved nothing
     const explain = (await send('GET', `/api/v1/index/runs/${run.id}/units/${townIds[3]}`, 'leader')).json();
@@ -238,6 +246,7 @@ describe('the monthly run', () => {
       0.6,
       6,
     );
+    expect(explain.rankInterval).toEqual({ median: 4, p05: 4, p95: 4 });
     const sum = explain.indicators.reduce((s: number, i: { contribution: number }) => s + i.contribution, 0);
     expect(sum).toBeCloseTo(explain.score, 2);
 
@@ -430,5 +439,55 @@ describe('the monthly run', () => {
       await send('GET', `/api/v1/index/schemes/default?version=${current.version}`, 'office')
     ).json();
     expect(old.body.dimensionWeights).toEqual(current.body.dimensionWeights);
+  });
+
+  it("follows the ladder of the run's scheme version, and refuses a ladder out of order", async () => {
+    const current = (await send('GET', '/api/v1/index/schemes/default', 'office')).json();
+    const disordered = {
+      ...current.body,
+      ladder: {
+        ...current.body.ladder,
+        rungs: [...current.body.ladder.rungs].reverse(),
+      },
+    };
+    const refused = await send('PUT', '/api/v1/index/schemes/default', 'office', {
+      version: current.version,
+      scheme: disordered,
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().detail).toContain('ladder.rungs');
+    // this district supervises at the first red month, with 15 days to answer
+    const strict = {
+      ...current.body,
+      ladder: {
+        rungs: [{ action: 'supervision', when: [{ color: 'red', periods: 1 }], answerDays: 15 }],
+        delisting: { atOrBetter: 'green', periods: 3, answerDays: 10 },
+      },
+      uncertainty: { runs: 0 },
+    };
+    const saved = await send('PUT', '/api/v1/index/schemes/default', 'office', {
+      version: current.version,
+      scheme: strict,
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    await importMonth('2026-05');
+    const r = (
+      await send('POST', '/api/v1/index/runs', 'office', { period: '2026-05', level: 'town' })
+    ).json();
+    expect(r.scheme.version).toBe(saved.json().version);
+    expect(r.uncertainty).toBeNull();
+    expect(r.results[0].rankInterval).toBeNull();
+    const c = (
+      await send('POST', `/api/v1/index/runs/${r.id}/confirm`, 'office', { version: r.version })
+    ).json();
+    ctx.clock.set(new Date('2026-11-06T02:00:00Z'));
+    expect(
+      (await send('POST', `/api/v1/index/runs/${r.id}/publish`, 'office', { version: c.version })).statusCode,
+    ).toBe(200);
+    const items = (await send('GET', `/api/v1/index/accountability?unit=${townIds[3]}`, 'office'))
+      .json()
+      .items.filter((i: { period: string }) => i.period === '2026-05');
+    expect(items.map((i: { action: string }) => i.action)).toEqual(['supervision']);
+    expect(items[0].dueAt).toBe('2026-11-21T02:00:00.000Z');
   });
 });

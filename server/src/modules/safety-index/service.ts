@@ -13,7 +13,7 @@ import { hasRole, unitInScope } from '../access/policy-kit.js';
 import type { EventsService } from '../events/service.js';
 import type { UnitsService } from '../units/service.js';
 import { DEFAULT_SCHEME } from './domain/default-scheme.js';
-import { ANSWER_DAYS, type LadderAction, ladderAction } from './domain/ladder.js';
+import { answerDays, ladderAction, ladderDepth } from './domain/ladder.js';
 import {
   type Color,
   colorsOf,
@@ -31,6 +31,8 @@ import {
   EngineInputError,
   type IndexResult,
   type Matrix,
+  runUncertainty,
+  type UncertaintyResult,
 } from './engine/index.js';
 import { IndexErrors as E } from './errors.js';
 import { type AnalysisReport, analyse, type ReportInput } from './report/analysis.js';
@@ -69,6 +71,7 @@ export interface RunDto {
   confirmedAt: string | null;
   publishedAt: string | null;
   results: ResultDto[];
+  uncertainty: repo.RunUncertainty | null;
   corrections: {
     unitId: number;
     indicator: string;
@@ -89,7 +92,19 @@ export interface ResultDto {
   color: Color | null;
   change: number | null;
   dimensions: Record<string, number | null>;
+  rankInterval: RankInterval | null;
 }
+
+export interface RankInterval {
+  median: number;
+  p05: number;
+  p95: number;
+}
+
+const intervalOf = (r: repo.ResultRow): RankInterval | null =>
+  r.rank_median === null || r.rank_p05 === null || r.rank_p95 === null
+    ? null
+    : { median: r.rank_median, p05: r.rank_p05, p95: r.rank_p95 };
 
 export interface UnitExplanation {
   runId: number;
@@ -97,6 +112,7 @@ export interface UnitExplanation {
   unit: { id: number; code: string; name: string };
   score: number | null;
   rank: number | null;
+  rankInterval: RankInterval | null;
   of: number;
   color: Color | null;
   dimensions: Record<string, number | null>;
@@ -263,6 +279,7 @@ export class SafetyIndexService {
         color: computed.colors[i] ?? null,
         change: null,
         dimensions: computed.dimensions[i] ?? {},
+        rankInterval: null,
       })),
       warnings: computed.warnings,
       missing: collected.missing.length,
@@ -476,25 +493,36 @@ export class SafetyIndexService {
         before: { state: run.state },
         after: { state: to },
       });
-      if (to === 'published') await this.applyLadder(q, run, now);
+      if (to === 'published') {
+        const scheme = await repo.schemeById(q, run.scheme_id, run.scheme_version);
+        await this.applyLadder(q, run, schemeBodySchema.parse(scheme!.body), now);
+      }
     });
     return this.getRun(actor, runId);
   }
 
-  /** The accountability items the published run triggers, one per unit at most. */
-  private async applyLadder(q: Queryable, run: repo.RunRow, now: Date): Promise<void> {
-    for (const r of await repo.results(q, run.id)) {
+  /**
+   * The accountability items the published run triggers under its scheme's ladder, one per unit at most.
+   * Set-based: the look-back colors of every unit in one query, who is listed in another.
+   */
+  private async applyLadder(q: Queryable, run: repo.RunRow, scheme: SchemeBody, now: Date): Promise<void> {
+    const results = await repo.results(q, run.id);
+    if (results.length === 0) return;
+    const depth = ladderDepth(scheme.ladder);
+    const periods: string[] = [];
+    for (let p = run.period, k = 0; k < depth; k++, p = previousPeriod(p)) periods.unshift(p);
+    const ids = results.map((r) => r.unit_id);
+    const colors = new Map<string, Color | null>();
+    for (const h of await repo.colorHistories(q, ids, run.level, periods))
+      colors.set(`${h.unit_id}:${h.period}`, h.color as Color | null);
+    const listed = await repo.listedAmong(q, ids);
+    const units = await this.units.refsByCodes(results.map((r) => r.code));
+    for (const r of results) {
       // consecutive months ending with this run's (a month without a published run breaks a streak)
-      const byPeriod = new Map(
-        (await repo.unitHistory(q, r.unit_id, run.level)).map((h) => [h.period, h.color as Color | null]),
-      );
-      const history: (Color | null)[] = [];
-      for (let p = run.period, k = 0; k < 12; k++, p = previousPeriod(p))
-        history.unshift(byPeriod.get(p) ?? null);
-      const action = ladderAction(history, await repo.isListed(q, r.unit_id));
-      if (!action) continue;
-      const unit = await this.units.getScopeUnit(r.unit_id);
-      if (!unit) continue;
+      const history = periods.map((p) => colors.get(`${r.unit_id}:${p}`) ?? null);
+      const action = ladderAction(history, listed.has(r.unit_id), scheme.ladder);
+      const unit = units.get(r.code);
+      if (!action || !unit) continue;
       await repo.insertItem(q, {
         county_code: run.county_code,
         unit_id: r.unit_id,
@@ -502,7 +530,7 @@ export class SafetyIndexService {
         action,
         run_id: run.id,
         period: run.period,
-        due_at: new Date(now.getTime() + ANSWER_DAYS[action as LadderAction] * 86_400_000),
+        due_at: new Date(now.getTime() + answerDays(action, scheme.ladder) * 86_400_000),
         created_at: now,
       });
       await this.audit.record(q, {
@@ -536,6 +564,7 @@ export class SafetyIndexService {
       unit: { id: r.unit_id, code: r.code, name: r.name },
       score: r.score,
       rank: r.rank,
+      rankInterval: intervalOf(r),
       of: results.filter((x) => x.score !== null).length,
       color: r.color as Color | null,
       dimensions: r.dimensions,
@@ -937,6 +966,8 @@ export class SafetyIndexService {
     const c = this.compute(scheme, units, inputs);
     const contrib = contributions(c.result, 'index');
     const norm = c.result.normalised;
+    const mc = this.uncertainty(c.result, scheme);
+    const ranks = mc?.result ?? null;
     const rows = units.map((u, i) => ({
       unit_id: u.id,
       code: u.code,
@@ -952,14 +983,72 @@ export class SafetyIndexService {
         }),
       ),
       contributions: contributionRow(contrib, i),
+      ...(ranks && c.scores[i] !== null
+        ? {
+            rank_median: ranks.medianRank[i] ?? null,
+            rank_p05: ranks.rankP05[i] ?? null,
+            rank_p95: ranks.rankP95[i] ?? null,
+          }
+        : { rank_median: null, rank_p05: null, rank_p95: null }),
     }));
     await repo.replaceResults(q, run.id, rows);
     const fresh = await repo.getRun(q, run.id);
     await repo.updateRun(q, run.id, fresh!.version, {
       state: 'computed',
       computed_at: this.clock.now(),
-      warnings: c.warnings,
+      warnings: mc?.warning ? [...c.warnings, mc.warning] : c.warnings,
+      uncertainty: mc?.summary ?? null,
     });
+  }
+
+  /**
+   * The scheme's Monte Carlo analysis over the computed result (each unit's rank interval, each input's
+   * sensitivity), or null when the scheme turns it off. An analysis that cannot run (too few scored units)
+   * is reported as a warning instead of failing the run.
+   */
+  private uncertainty(
+    result: IndexResult,
+    scheme: SchemeBody,
+  ): {
+    result: UncertaintyResult | null;
+    summary: repo.RunUncertainty | null;
+    warning?: { code: string; message: string };
+  } | null {
+    const u = scheme.uncertainty;
+    if (u.runs === 0) return null;
+    const scored = result.ranks.index ? Array.from(result.ranks.index).filter((r) => r > 0).length : 0;
+    if (scored < 2) return null;
+    try {
+      const mc = runUncertainty(result, {
+        runs: u.runs,
+        weightNoise: u.weightNoise,
+        seed: u.seed,
+        ...(u.normalise ? { normalise: u.normalise } : {}),
+        ...(u.aggregate ? { aggregate: u.aggregate } : {}),
+      });
+      const mean = mc.rankShift.reduce((a, x) => a + x, 0) / Math.max(1, mc.rankShift.length);
+      return {
+        result: mc,
+        summary: {
+          runs: mc.runs,
+          weightNoise: u.weightNoise,
+          seed: u.seed,
+          meanRankShift: round(mean, 3) ?? 0,
+          sensitivity: mc.sensitivity
+            .map((x) => ({ input: x.input, kind: x.kind, firstOrder: round(x.firstOrder, 4) ?? 0 }))
+            .sort((a, b) => b.firstOrder - a.firstOrder),
+        },
+      };
+    } catch (e) {
+      return {
+        result: null,
+        summary: null,
+        warning: {
+          code: 'uncertainty_failed',
+          message: `Monte Carlo analysis skipped: ${(e as Error).message}`,
+        },
+      };
+    }
   }
 
   private async runDto(r: repo.RunRow, withResults: boolean): Promise<RunDto> {
@@ -984,6 +1073,7 @@ export class SafetyIndexService {
           change:
             x.score !== null && before !== undefined && before !== null ? round(x.score - before, 2) : null,
           dimensions: x.dimensions,
+          rankInterval: intervalOf(x),
         };
       });
       corrections = (await repo.inputs(this.db, r.id))
@@ -1015,6 +1105,7 @@ export class SafetyIndexService {
       confirmedAt: iso(r.confirmed_at),
       publishedAt: iso(r.published_at),
       results,
+      uncertainty: withResults ? r.uncertainty : null,
       corrections,
     };
   }

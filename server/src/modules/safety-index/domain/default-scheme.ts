@@ -3,14 +3,19 @@
 // help with) and effects (效果: how well the platform answers, and the 平安三率 survey rates). Values from
 // the events module, and imported external data where the platform has none of its own.
 // No indicator rewards raw counts of reports filed by staff (that invites invented events).
+import { DEFAULT_LADDER } from './ladder.js';
 import type { SchemeBody } from './scheme.js';
 
-type Input = Omit<SchemeBody, 'method'> & { method?: SchemeBody['method'] };
+type Input = Omit<SchemeBody, 'method' | 'uncertainty'> & {
+  method?: SchemeBody['method'];
+  uncertainty?: SchemeBody['uncertainty'];
+};
 
 export const DEFAULT_SCHEME: Input = {
   name: { zh: '瓯海区平安治理指数（默认方案）', en: 'Ouhai safety index (default scheme)' },
   dimensionWeights: { problems: 40, needs: 20, effects: 40 },
   bands: { mode: 'thresholds', thresholds: [85, 75, 65, 55] },
+  ladder: DEFAULT_LADDER,
   indicators: [
     // problems: the less, the better
     {

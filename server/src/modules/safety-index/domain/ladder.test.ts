@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ladderAction } from './ladder.js';
+import {
+  answerDays,
+  DEFAULT_LADDER,
+  type Ladder,
+  ladderAction,
+  ladderDepth,
+  ladderSchema,
+} from './ladder.js';
 import type { Color } from './scheme.js';
 
 const h = (s: string): Color[] =>
@@ -31,5 +38,39 @@ describe('the accountability ladder', () => {
 
   it('counts a missing period as breaking the streak', () => {
     expect(ladderAction([...h('r r'), null, 'red'], false)).toBe('warning');
+  });
+
+  it('follows configured rules: streak lengths, "or worse", answer days, look-back depth', () => {
+    const ladder: Ladder = ladderSchema.parse({
+      rungs: [
+        { action: 'warning', when: [{ color: 'orange', orWorse: true, periods: 2 }], answerDays: 7 },
+        { action: 'listing', when: [{ color: 'red', periods: 6 }], answerDays: 90 },
+      ],
+      delisting: { atOrBetter: 'green', periods: 3, answerDays: 20 },
+    });
+    expect(ladderAction(h('g r'), false, ladder)).toBeNull();
+    expect(ladderAction(h('g o r'), false, ladder)).toBe('warning');
+    expect(ladderAction(h('g o r r'), false, ladder)).toBeNull();
+    expect(ladderAction(h('r r r r r r'), false, ladder)).toBe('listing');
+    expect(ladderAction(h('r r r r r r y g'), true, ladder)).toBeNull();
+    expect(ladderAction(h('r r r r r r g g G'), true, ladder)).toBe('delisting');
+    expect(answerDays('warning', ladder)).toBe(7);
+    expect(answerDays('delisting', ladder)).toBe(20);
+    expect(ladderDepth(ladder)).toBe(6);
+    expect(ladderDepth(DEFAULT_LADDER)).toBe(4);
+    expect(answerDays('listing')).toBe(60);
+  });
+
+  it('refuses rungs out of order or twice, empty conditions and silly lengths', () => {
+    const ok = structuredClone(DEFAULT_LADDER);
+    expect(ladderSchema.safeParse(ok).success).toBe(true);
+    const reversed = { ...ok, rungs: [...ok.rungs].reverse() };
+    expect(ladderSchema.safeParse(reversed).success).toBe(false);
+    const twice = { ...ok, rungs: [ok.rungs[0], ok.rungs[0]] };
+    expect(ladderSchema.safeParse(twice).success).toBe(false);
+    const empty = { ...ok, rungs: [{ ...ok.rungs[0], when: [] }] };
+    expect(ladderSchema.safeParse(empty).success).toBe(false);
+    const long = { ...ok, rungs: [{ ...ok.rungs[0], when: [{ color: 'red', periods: 13 }] }] };
+    expect(ladderSchema.safeParse(long).success).toBe(false);
   });
 });

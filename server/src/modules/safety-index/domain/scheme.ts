@@ -3,12 +3,14 @@
 // color bands. `toMeta` turns it into the engine's indicator tree; `colorOf` maps a score to its band.
 import { z } from 'zod';
 import type { MetaRow } from '../engine/index.js';
-import { methodSchema } from '../engine/index.js';
+import { aggregateSpecSchema, methodSchema, normaliseSpecSchema } from '../engine/index.js';
+import { COLORS, type Color } from './colors.js';
+import { DEFAULT_LADDER, ladderSchema } from './ladder.js';
+
+export { COLORS, type Color };
 
 export const DIMENSIONS = ['problems', 'needs', 'effects'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
-export const COLORS = ['dark_green', 'green', 'yellow', 'orange', 'red'] as const;
-export type Color = (typeof COLORS)[number];
 export const EVENT_METRICS = [
   'perThousand',
   'resolutionRate',
@@ -74,6 +76,28 @@ export const bandsSchema = z
   .describe('How scores map to the five colors');
 export type Bands = z.infer<typeof bandsSchema>;
 
+/**
+ * The uncertainty analysis every compute runs (Monte Carlo): each replication perturbs every weight by
+ * up to ±weightNoise and may pick another normalisation or aggregation; the result is each unit's median
+ * rank and 5th–95th percentile rank interval and each input's sensitivity index.
+ */
+export const uncertaintySchema = z
+  .object({
+    runs: z.number().int().min(0).max(10_000).default(1000),
+    weightNoise: z.number().min(0).max(0.9).default(0.25),
+    normalise: z.array(normaliseSpecSchema).max(6).optional(),
+    aggregate: z.array(aggregateSpecSchema).max(6).optional(),
+    /** The random seed: the same run on the same inputs gives the same intervals. */
+    seed: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 31 - 1)
+      .default(1),
+  })
+  .strict();
+export type UncertaintySettings = z.infer<typeof uncertaintySchema>;
+
 export const schemeBodySchema = z
   .object({
     name: bilingual,
@@ -88,6 +112,9 @@ export const schemeBodySchema = z
       .strict(),
     method: methodSchema.optional().describe("The engine's method (default COINr's)"),
     bands: bandsSchema,
+    /** The accountability ladder's rules (default: the seeded ladder). */
+    ladder: ladderSchema.default(DEFAULT_LADDER),
+    uncertainty: uncertaintySchema.prefault({}).describe('Monte Carlo rank intervals (runs 0 turns it off)'),
   })
   .strict()
   .superRefine((s, ctx) => {
