@@ -1,11 +1,14 @@
 // HTTP routes of the safety index (under /api/v1): the safety office's schemes, external values, runs and
 // accountability items; the public index (no login).
+import multipart from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { pageFields, pageOf } from '../../http/pagination.js';
 import type { App } from '../../http/types.js';
 import { COLORS, INDEX_LEVELS, PERIOD_RE } from './domain/scheme.js';
+import { IndexErrors as E } from './errors.js';
 import { renderHtml } from './report/analysis.js';
-import type { SafetyIndexService } from './service.js';
+import { MAX_EXTERNAL_FILE_BYTES, type SafetyIndexService } from './service.js';
 
 const tags = ['safety-index'];
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -214,13 +217,72 @@ export function safetyIndexRoutes(app: App, index: SafetyIndexService): void {
               )
               .min(1)
               .max(50_000),
+            dryRun: z.boolean().default(false).describe('Check everything, write nothing'),
           })
           .strict(),
-        response: { 200: z.object({ imported: z.number().int() }) },
+        response: { 200: z.object({ imported: z.number().int(), dryRun: z.boolean() }) },
       },
     },
-    async (req) => index.importExternal(req.actor, req.body.period, req.body.rows),
+    async (req) =>
+      index.importExternal(req.actor, req.body.period, req.body.rows, { dryRun: req.body.dryRun }),
   );
+
+  // the multipart parser lives in this plugin's scope only: no other route accepts multipart bodies
+  app.register(async (scope: App) => {
+    await scope.register(multipart, {
+      limits: { files: 1, fileSize: MAX_EXTERNAL_FILE_BYTES, fields: 5, fieldSize: 1024, parts: 6 },
+    });
+    scope.post(
+      '/index/external/file',
+      {
+        schema: {
+          tags,
+          summary: 'Import external values for a month from a CSV or Excel file, all or nothing',
+          description:
+            'multipart/form-data with one file: CSV (UTF-8 with or without BOM, GBK/GB18030, UTF-16) or Excel ' +
+            `.xlsx (first sheet), recognised from the content; at most ${MAX_EXTERNAL_FILE_BYTES / 1024 / 1024} MB. ` +
+            'Long layout: columns 单位代码 unitCode, 指标 indicator (code or name), 数值 value, optional 来源 source; ' +
+            'wide layout: 单位代码 unitCode and one column per indicator headed by its code or its name in a scheme. ' +
+            'Percentages like 95% read as 0.95. Any defect answers 422 safety_index.invalid_external listing ' +
+            '{row, column, message} by spreadsheet row (header row as the file shows it) and nothing is stored. ' +
+            'dryRun=true checks and reports without importing.',
+          consumes: ['multipart/form-data'],
+          querystring: z.object({
+            period,
+            source: z
+              .string()
+              .trim()
+              .max(100)
+              .optional()
+              .describe('Source of rows that name none (default 导入文件)'),
+            dryRun: z
+              .enum(['true', 'false'])
+              .default('false')
+              .transform((v) => v === 'true'),
+          }),
+          response: {
+            200: z.object({
+              imported: z.number().int(),
+              dryRun: z.boolean(),
+              layout: z.enum(['long', 'wide']),
+              format: z.enum(['csv', 'xlsx']),
+              encoding: z.string().nullable(),
+              indicators: z.array(z.string()),
+              units: z.number().int(),
+            }),
+          },
+        },
+      },
+      async (req) => {
+        if (!req.isMultipart()) E.notMultipart.raise();
+        const bytes = await oneFile(req);
+        return index.importExternalFile(req.actor, req.query.period, bytes, {
+          source: req.query.source,
+          dryRun: req.query.dryRun,
+        });
+      },
+    );
+  });
 
   app.get(
     '/index/runs',
@@ -427,4 +489,20 @@ export function safetyIndexRoutes(app: App, index: SafetyIndexService): void {
     },
     async (req) => index.explainUnit(null, req.params.id, req.params.unitId),
   );
+}
+
+/** The request's one file, whole (the size limit is enforced while receiving). */
+async function oneFile(req: FastifyRequest): Promise<Buffer> {
+  try {
+    const part = await req.file();
+    if (!part) return E.noFile.raise();
+    return await part.toBuffer();
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE')
+      return E.externalFileTooLarge.raise(`At most ${MAX_EXTERNAL_FILE_BYTES / 1024 / 1024} MB`);
+    if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') return E.noFile.raise();
+    if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return E.notMultipart.raise();
+    throw err;
+  }
 }

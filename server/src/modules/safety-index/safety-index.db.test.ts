@@ -2,11 +2,13 @@
 // with what is missing), compute, correct with a reason (original kept), confirm, publish (public,
 // immutable), the explanation of a score, and the accountability ladder over consecutive months.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import writeXlsxFile from 'write-excel-file/node';
 import { createTestContext, type TestContext } from '../../../test/context.js';
 import type { App } from '../../http/types.js';
 import { SYSTEM } from '../access/actor.js';
 import { login, makeAccount } from '../access/testing.js';
 import { seedEventCategories } from '../events/categories/seed.js';
+import { multipart } from '../media/testing.js';
 import type { NewUnit } from '../units/service.js';
 import { DEPARTMENT_SUFFIXES, rect } from '../units/test-factories.js';
 
@@ -189,7 +191,14 @@ describe('the monthly run', () => {
       ],
     });
     expect(res.statusCode).toBe(422);
-    expect(res.json().problems).toEqual([{ row: 2, message: 'unknown unit nowhere' }]);
+    expect(res.json().problems).toEqual([{ row: 2, column: 'unitCode', message: 'unknown unit nowhere' }]);
+    // an indicator no scheme reads is most likely a typo
+    const typo = await send('POST', '/api/v1/index/external', 'office', {
+      period: '2026-10',
+      rows: [{ unitCode: towns[0], indicator: 'polic_incidents', value: 1, source: 'x' }],
+    });
+    expect(typo.statusCode).toBe(422);
+    expect(typo.json().problems[0].message).toContain('no index scheme takes polic_incidents');
     const [n] = await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM index_external_value');
     expect(n?.n).toBe(0);
     expect(
@@ -200,6 +209,76 @@ describe('the monthly run', () => {
         })
       ).statusCode,
     ).toBe(403);
+  });
+
+  it('imports external values from a CSV (wide, by names) and an Excel file (long), all or nothing', async () => {
+    const upload = (data: Buffer, query: string, as = 'office') => {
+      const body = multipart([{ data, filename: 'data.csv', contentType: 'text/csv' }]);
+      return app.inject({
+        method: 'POST',
+        url: `/api/v1/index/external/file?${query}`,
+        payload: body.payload,
+        headers: { ...body.headers, cookie: cookie[as]! },
+      });
+    };
+    // a wide sheet as the statistics bureau sends it: a title row, Chinese names, percentages
+    const csv = [
+      '2026年9月 平安三率调查结果,,,',
+      '单位代码,单位名称,平安建设满意率,平安建设知晓率',
+      `${towns[0]},第1街道,96%,0.93`,
+      `${towns[1]},第2街道,95.5%,`,
+    ].join('\r\n');
+    const dry = await upload(Buffer.from(`\ufeff${csv}`), 'period=2026-09&source=统计局&dryRun=true');
+    expect(dry.statusCode, dry.body).toBe(200);
+    expect(dry.json()).toMatchObject({ imported: 3, dryRun: true, layout: 'wide', format: 'csv', units: 2 });
+    expect(dry.json().indicators.sort()).toEqual(['awareness_rate', 'survey_satisfaction']);
+    const count = async () =>
+      (
+        await ctx.db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM index_external_value WHERE period = '2026-09'",
+        )
+      )[0]!.n;
+    expect(await count()).toBe(0);
+    // one bad cell and one unknown unit: nothing is stored, both reported by row and column
+    const bad = await upload(
+      Buffer.from(`${csv}\r\n${towns[2]},第3街道,很高,0.9\r\nnowhere,?,90%,0.9`),
+      'period=2026-09',
+    );
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().problems).toEqual([
+      { row: 5, column: '平安建设满意率', message: 'Not a number: 很高' },
+    ]);
+    const unknown = await upload(Buffer.from(`${csv}\r\nnowhere,?,90%,0.9`), 'period=2026-09');
+    expect(unknown.json().problems).toEqual([
+      { row: 5, column: 'unitCode', message: 'unknown unit nowhere' },
+    ]);
+    expect(await count()).toBe(0);
+    const ok = await upload(Buffer.from(csv), 'period=2026-09&source=统计局');
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(await count()).toBe(3);
+    const [v] = await ctx.db.query<{ value: number; source: string }>(
+      "SELECT value, source FROM index_external_value WHERE period = '2026-09' AND indicator = 'survey_satisfaction' ORDER BY value DESC LIMIT 1",
+    );
+    expect(v).toEqual({ value: 0.96, source: '统计局' });
+    // a long Excel sheet from the police: one value per row
+    const xlsx = await writeXlsxFile([
+      ['单位代码', '指标', '数值', '来源'],
+      [towns[0]!, 'police_incidents', 12, '公安分局'],
+      [towns[1]!, '万人刑事治安警情', 9, null],
+    ]).toBuffer();
+    const long = await upload(xlsx, 'period=2026-09&source=公安');
+    expect(long.statusCode, long.body).toBe(200);
+    expect(long.json()).toMatchObject({ imported: 2, layout: 'long', format: 'xlsx' });
+    expect((await upload(Buffer.from(csv), 'period=2026-09', 'leader')).statusCode).toBe(403);
+    expect(
+      (await upload(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), 'period=2026-09')).statusCode,
+    ).toBe(415);
+    expect((await upload(Buffer.from(csv), 'period=2026-13')).statusCode).toBe(400);
+    const notMultipart = await send('POST', '/api/v1/index/external/file?period=2026-09', 'office', {
+      rows: [],
+    });
+    expect(notMultipart.statusCode).toBe(415);
+    await ctx.db.query("DELETE FROM index_external_value WHERE period = '2026-09'");
   });
 
   it('collects, computes, takes a correction with its reason, confirms and publishes', async () => {

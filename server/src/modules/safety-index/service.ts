@@ -7,6 +7,7 @@ import type { Db, Queryable } from '../../db/index.js';
 import { HttpErrors } from '../../http/errors.js';
 import type { Page } from '../../http/pagination.js';
 import type { JobQueue, Schedules } from '../../jobs/index.js';
+import { readTable, type Table, TableReadError } from '../../lib/table-reader.js';
 import { type Actor, actorName, type ScopeUnit, SYSTEM } from '../access/actor.js';
 import type { AuditService } from '../access/audit.js';
 import { hasRole, unitInScope } from '../access/policy-kit.js';
@@ -35,6 +36,7 @@ import {
   type UncertaintyResult,
 } from './engine/index.js';
 import { IndexErrors as E } from './errors.js';
+import { readExternalRows } from './external-file.js';
 import { type AnalysisReport, analyse, type ReportInput } from './report/analysis.js';
 import * as repo from './repository.js';
 
@@ -42,6 +44,10 @@ export const DEFAULT_SCHEME_CODE = 'default';
 /** A unit is flagged when more than this share of at least SELF_CLOSED_MIN reports were staff-filed and closed within minutes. */
 const SELF_CLOSED_SHARE = 0.5;
 const SELF_CLOSED_MIN = 5;
+/** Largest external-data file accepted (bytes). */
+export const MAX_EXTERNAL_FILE_BYTES = 10 * 1024 * 1024;
+/** At most this many defects are listed (problemCount says how many there were). */
+const MAX_REPORTED_PROBLEMS = 1000;
 /** Published periods an input is compared with for the anomaly flags. */
 const HISTORY_PERIODS = 6;
 
@@ -290,26 +296,35 @@ export class SafetyIndexService {
 
   /**
    * Imports external values for a period, all or nothing: every row names a unit (by code, within the
-   * actor's scope), an indicator code and a finite value. Returns how many were written.
+   * actor's scope), an indicator some scheme takes from external data, and a finite value. A dry run
+   * checks everything and writes nothing. Returns how many were (or would be) written.
    */
   async importExternal(
     actor: Actor,
     period: string,
-    rows: { unitCode: string; indicator: string; value: number; source: string }[],
-  ): Promise<{ imported: number }> {
+    rows: readonly { unitCode: string; indicator: string; value: number; source: string; line?: number }[],
+    opts: { dryRun?: boolean } = {},
+  ): Promise<{ imported: number; dryRun: boolean }> {
     if (!indexPolicy.manage(actor)) this.deny(actor);
     if (!PERIOD_RE.test(period)) return HttpErrors.validationFailed.raise('period must be YYYY-MM');
+    const known = (await this.externalIndicators()).codes;
     const refs = await this.units.refsByCodes(rows.map((r) => r.unitCode));
-    const problems: { row: number; message: string }[] = [];
+    const problems: { row: number; column?: string; message: string }[] = [];
     const out: Parameters<typeof repo.upsertExternal>[1] = [];
     for (const [i, r] of rows.entries()) {
+      const row = r.line ?? i + 1;
       const u = refs.get(r.unitCode);
-      if (!u) problems.push({ row: i + 1, message: `unknown unit ${r.unitCode}` });
+      if (!u) problems.push({ row, column: 'unitCode', message: `unknown unit ${r.unitCode}` });
       else if (!unitInScope(actor, u.path))
-        problems.push({ row: i + 1, message: `unit ${r.unitCode} is outside your scope` });
-      else if (!/^[a-z][a-z0-9_]{0,39}$/.test(r.indicator))
-        problems.push({ row: i + 1, message: `bad indicator code ${r.indicator}` });
-      else if (!Number.isFinite(r.value)) problems.push({ row: i + 1, message: 'the value is not a number' });
+        problems.push({ row, column: 'unitCode', message: `unit ${r.unitCode} is outside your scope` });
+      else if (!known.has(r.indicator))
+        problems.push({
+          row,
+          column: 'indicator',
+          message: `no index scheme takes ${r.indicator} from external data (known: ${[...known].join(', ')})`,
+        });
+      else if (!Number.isFinite(r.value))
+        problems.push({ row, column: 'value', message: 'the value is not a number' });
       else
         out.push({
           county_code: u.path.split('/').filter(Boolean)[1] ?? u.code,
@@ -320,8 +335,15 @@ export class SafetyIndexService {
           source: r.source,
         });
     }
+    // a wide file's unknown unit is one defect, not one per value
+    const distinct = new Map(problems.map((p) => [`${p.row}\u0000${p.column}\u0000${p.message}`, p]));
+    problems.splice(0, problems.length, ...distinct.values());
     if (problems.length)
-      return E.invalidExternal.raise(`${problems.length} rows cannot be imported`, { problems });
+      return E.invalidExternal.raise(`${problems.length} rows cannot be imported`, {
+        problems: problems.slice(0, MAX_REPORTED_PROBLEMS),
+        problemCount: problems.length,
+      });
+    if (opts.dryRun) return { imported: out.length, dryRun: true };
     await this.db.tx(async (q) => {
       await repo.upsertExternal(q, out, this.clock.now(), actorName(actor));
       await this.audit.record(q, {
@@ -332,7 +354,84 @@ export class SafetyIndexService {
         after: { period, rows: out.length, indicators: [...new Set(out.map((r) => r.indicator))] },
       });
     });
-    return { imported: out.length };
+    return { imported: out.length, dryRun: false };
+  }
+
+  /**
+   * Imports external values from a CSV (UTF-8, GBK/GB18030, UTF-16) or Excel .xlsx file, in the long
+   * layout (one value per row) or the wide one (one column per indicator, headed by its code or name);
+   * all or nothing, every defect reported with its spreadsheet row and column.
+   */
+  async importExternalFile(
+    actor: Actor,
+    period: string,
+    bytes: Buffer,
+    opts: { source?: string | undefined; dryRun?: boolean } = {},
+  ): Promise<{
+    imported: number;
+    dryRun: boolean;
+    layout: 'long' | 'wide';
+    format: 'csv' | 'xlsx';
+    encoding: string | null;
+    indicators: string[];
+    units: number;
+  }> {
+    if (!indexPolicy.manage(actor)) this.deny(actor);
+    if (!PERIOD_RE.test(period)) return HttpErrors.validationFailed.raise('period must be YYYY-MM');
+    let table: Table;
+    try {
+      table = await readTable(bytes, MAX_EXTERNAL_FILE_BYTES);
+    } catch (err) {
+      if (!(err instanceof TableReadError)) throw err;
+      if (err.kind === 'too_large') return E.externalFileTooLarge.raise(err.message);
+      if (err.kind === 'unsupported_type') return E.externalFileUnsupported.raise(err.message);
+      if (err.kind === 'malformed_csv')
+        return E.invalidExternal.raise(err.message, {
+          problems: [{ row: err.row ?? 1, message: err.message }],
+          problemCount: 1,
+        });
+      return E.externalFileUnreadable.raise(err.message);
+    }
+    const { names } = await this.externalIndicators();
+    const parsed = readExternalRows(table.rows, {
+      indicatorNames: names,
+      defaultSource: opts.source?.trim() || '导入文件',
+    });
+    if (parsed.errors.length || !parsed.layout)
+      return E.invalidExternal.raise(`${parsed.errors.length} rows cannot be imported`, {
+        problems: parsed.errors
+          .slice(0, MAX_REPORTED_PROBLEMS)
+          .map((e) => ({ row: e.row, ...(e.column ? { column: e.column } : {}), message: e.message })),
+        problemCount: parsed.errors.length,
+      });
+    const done = await this.importExternal(actor, period, parsed.rows, { dryRun: opts.dryRun ?? false });
+    return {
+      ...done,
+      layout: parsed.layout,
+      format: table.format,
+      encoding: table.encoding,
+      indicators: [...new Set(parsed.rows.map((r) => r.indicator))],
+      units: new Set(parsed.rows.map((r) => r.unitCode)).size,
+    };
+  }
+
+  /** The external codes the current versions of the schemes read, and their names (both languages) → code. */
+  private async externalIndicators(): Promise<{ codes: Set<string>; names: Map<string, string> }> {
+    const codes = new Set<string>();
+    const names = new Map<string, string>();
+    for (const row of await repo.listSchemes(this.db)) {
+      const parsed = schemeBodySchema.safeParse(row.body);
+      if (!parsed.success) continue;
+      for (const ind of parsed.data.indicators) {
+        if (!ind.source.startsWith('external:')) continue;
+        const code = ind.source.slice('external:'.length);
+        codes.add(code);
+        names.set(ind.name.zh, code);
+        names.set(ind.name.en, code);
+        names.set(ind.code, code);
+      }
+    }
+    return { codes, names };
   }
 
   // ------------------------------------------------------------ runs
