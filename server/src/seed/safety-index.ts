@@ -1,5 +1,5 @@
 // The demo's safety-index history: the default scheme, six months of imported external values (警情,
-// major cases, fires, road deaths, 信访, survey rates) for every town and village, and a published run
+// major cases, fires, road deaths, 信访 and petitions bypassing levels, survey rates) for every town and village, and a published run
 // per month and level — except the latest month that is over, whose data are in but which is left for
 // the safety office to run — so the five-color map, trends and accountability items show on a first start. Each unit has a steady "condition" plus monthly noise, so a few
 // units stay orange or red for months in a row and climb the accountability ladder.
@@ -71,6 +71,13 @@ export async function seedIndexHistory(
             indicator: 'survey_satisfaction',
             value: rate(0.97),
             source: source('统计局调查'),
+          },
+          // for the 六无平安村社 check
+          {
+            unitCode: u.code,
+            indicator: 'irregular_petitions',
+            value: c > 0.7 && r.next() < 0.3 ? 1 : 0,
+            source: source('信访局'),
           },
         ];
       });

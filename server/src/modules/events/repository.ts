@@ -770,3 +770,23 @@ export async function insertArchive(q: Queryable, rows: ArchiveRow[]): Promise<n
   );
   return ids.map((r) => r.id);
 }
+
+/** Events per unit (the path segment at `depth`) and asked-for category (itself or below), rejected and merged left out. */
+export function categoryCounts(
+  q: Queryable,
+  withinPath: string,
+  depth: number,
+  from: Date,
+  to: Date,
+  categories: readonly string[],
+): Promise<{ code: string; category: string; n: number }[]> {
+  return q.query(
+    `SELECT split_part(e.unit_path, '/', $4 + 1) AS code, c.code AS category, count(*)::int AS n
+     FROM event e JOIN unnest($5::text[]) AS c(code)
+       ON e.category_code = c.code OR e.category_code LIKE c.code || '.%'
+     WHERE e.created_at >= $1 AND e.created_at < $2 AND e.unit_path LIKE $3 || '%'
+       AND e.state NOT IN ('rejected', 'merged')
+     GROUP BY 1, 2`,
+    [from, to, withinPath, depth, categories],
+  );
+}

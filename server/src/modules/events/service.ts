@@ -1504,6 +1504,28 @@ export class EventsService {
         : [];
     return { ...dto, timeline, duplicates };
   }
+
+  /**
+   * For other services (the safety index's safe-village check): per unit at a level of a subtree, how many
+   * events of each category (the category or anything under it) were filed in [from, to] (local days),
+   * leaving out rejected and merged ones. No permission check: the caller checked its actor.
+   */
+  async categoryCountsFor(
+    withinPath: string,
+    query: { from: string; to: string; level: 'town' | 'village'; categories: readonly string[] },
+  ): Promise<Map<string, Record<string, number>>> {
+    const from = localMidnight(query.from);
+    const to = new Date(localMidnight(query.to).getTime() + 24 * 3600_000);
+    const depth = { town: 3, village: 4 }[query.level];
+    const out = new Map<string, Record<string, number>>();
+    if (!query.categories.length) return out;
+    for (const r of await repo.categoryCounts(this.db, withinPath, depth, from, to, query.categories)) {
+      const counts = out.get(r.code) ?? {};
+      counts[r.category] = r.n;
+      out.set(r.code, counts);
+    }
+    return out;
+  }
 }
 
 function toTimelineItem(t: repo.TimelineRow, anonymous: boolean): TimelineItem {

@@ -22,6 +22,7 @@ export const IndexErrors = defineErrors('safety_index', {
   inputNotFound: [404, 'The run has no such input'],
   reasonRequired: [422, 'A written reason is required'],
   unitNotInRun: [404, 'The unit is not in this run'],
+  unitNotFound: [404, 'Unit not found'],
   itemNotFound: [404, 'Accountability item not found'],
   itemVersionConflict: [409, 'The item was changed by someone else; reload it and try again'],
   itemNotOpen: [409, 'The item is not in a state that allows this'],

@@ -527,3 +527,36 @@ export async function markOverdueItems(q: Queryable, now: Date): Promise<number>
   );
   return rows.length;
 }
+
+/** Per unit and external code: the sum of a year's imported values and the months they cover. */
+export function externalYear(
+  q: Queryable,
+  unitIds: readonly number[],
+  year: number,
+  codes: readonly string[],
+): Promise<{ unit_id: number; indicator: string; sum: number; months: number }[]> {
+  return q.query(
+    `SELECT unit_id, indicator, sum(value)::float8 AS sum, count(DISTINCT period)::int AS months
+     FROM index_external_value
+     WHERE unit_id = ANY($1::bigint[]) AND period LIKE $2 || '-%' AND indicator = ANY($3::text[])
+     GROUP BY 1, 2`,
+    [unitIds, String(year), codes],
+  );
+}
+
+/** Per unit: the published months of a year at a level and the worst color among them. */
+export function yearColors(
+  q: Queryable,
+  unitIds: readonly number[],
+  year: number,
+  level: string,
+): Promise<{ unit_id: number; months: number; worst: string | null }[]> {
+  return q.query(
+    `SELECT x.unit_id, count(*)::int AS months,
+            (array_agg(x.color ORDER BY array_position(ARRAY['red','orange','yellow','green','dark_green'], x.color)))[1] AS worst
+     FROM index_run r JOIN index_result x ON x.run_id = r.id
+     WHERE r.state = 'published' AND r.level = $3 AND r.period LIKE $2 || '-%' AND x.unit_id = ANY($1::bigint[])
+     GROUP BY 1`,
+    [unitIds, String(year), level],
+  );
+}

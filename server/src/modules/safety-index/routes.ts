@@ -227,6 +227,58 @@ export function safetyIndexRoutes(app: App, index: SafetyIndexService): void {
       index.importExternal(req.actor, req.body.period, req.body.rows, { dryRun: req.body.dryRun }),
   );
 
+  app.get(
+    '/index/safe-villages',
+    {
+      schema: {
+        tags,
+        summary:
+          '六无平安村社: every village in scope checked for a year against the six "no"s; candidates pass all',
+        querystring: z
+          .object({
+            year: z.coerce.number().int().min(2000).max(2100),
+            within: id.optional().describe('A town or the county (default: your scope)'),
+          })
+          .strict(),
+        response: {
+          200: z.object({
+            year: z.number().int(),
+            to: z.string().describe('The last day counted (today for the current year)'),
+            within: z.object({ id: z.number().int(), name: z.string() }),
+            checks: z.array(
+              z.object({
+                code: z.string(),
+                name: z.object({ zh: z.string(), en: z.string() }),
+                sources: z.array(z.string()),
+              }),
+            ),
+            villages: z.number().int(),
+            candidates: z.number().int(),
+            waitingForData: z.number().int(),
+            items: z.array(
+              z.object({
+                unit: z.object({ id: z.number().int(), code: z.string(), name: z.string() }),
+                town: z.object({ id: z.number().int(), code: z.string(), name: z.string() }).nullable(),
+                candidate: z.boolean(),
+                checks: z.array(
+                  z.object({
+                    code: z.string(),
+                    status: z.enum(['pass', 'fail', 'no_data']),
+                    count: z.number(),
+                    months: z.number().int().nullable(),
+                  }),
+                ),
+                publishedMonths: z.number().int(),
+                worstColor: color,
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (req) => index.safeVillages(req.actor, { year: req.query.year, within: req.query.within }),
+  );
+
   // the multipart parser lives in this plugin's scope only: no other route accepts multipart bodies
   app.register(async (scope: App) => {
     await scope.register(multipart, {

@@ -569,4 +569,64 @@ describe('the monthly run', () => {
     expect(items.map((i: { action: string }) => i.action)).toEqual(['supervision']);
     expect(items[0].dueAt).toBe('2026-11-21T02:00:00.000Z');
   });
+
+  it("lists 六无平安村社 candidates from imported values and the platform's events", async () => {
+    const villages = towns.map((t) => `${t}001`);
+    const rows = villages.flatMap((code, i) =>
+      i === 2
+        ? [] // village 3: nothing imported yet
+        : ['major_cases', 'traffic_deaths', 'irregular_petitions'].map((indicator) => ({
+            unitCode: code,
+            indicator,
+            value: i === 3 && indicator === 'major_cases' ? 1 : 0,
+            source: '公安分局',
+          })),
+    );
+    expect(
+      (await send('POST', '/api/v1/index/external', 'office', { period: '2026-08', rows })).statusCode,
+    ).toBe(200);
+    // a gambling report in village 2 (filed this year, not rejected)
+    await ctx.services.events.create(SYSTEM, {
+      categoryCode: 'public_order.gambling',
+      description: '棋牌室聚众赌博',
+      location: { lng: 120.615, lat: 27.955, crs: 'wgs84' },
+      answers: {},
+      mediaIds: [],
+      anonymous: false,
+    });
+    const res = await send('GET', '/api/v1/index/safe-villages?year=2026', 'leader');
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.checks).toHaveLength(6);
+    expect(body).toMatchObject({
+      year: 2026,
+      to: '2026-11-06',
+      villages: 4,
+      candidates: 1,
+      waitingForData: 1,
+    });
+    const status = (i: number) =>
+      Object.fromEntries(
+        body.items
+          .find((x: { unit: { code: string } }) => x.unit.code === villages[i])
+          .checks.map((c: { code: string; status: string }) => [c.code, c.status]),
+      );
+    expect(
+      body.items
+        .filter((x: { candidate: boolean }) => x.candidate)
+        .map((x: { unit: { code: string } }) => x.unit.code),
+    ).toEqual([villages[0]]);
+    expect(status(1).no_vice).toBe('fail');
+    expect(status(2).no_major_crime).toBe('no_data');
+    expect(status(3).no_major_crime).toBe('fail');
+    expect(body.items[0].town.code).toBe(towns[0]);
+    // a town's staff see their own villages; a resident nothing
+    const mine = (await send('GET', '/api/v1/index/safe-villages?year=2026', 'town4')).json();
+    expect(mine.items.map((x: { unit: { code: string } }) => x.unit.code)).toEqual([villages[3]]);
+    expect(
+      (await send('GET', `/api/v1/index/safe-villages?year=2026&within=${townIds[0]}`, 'town4')).statusCode,
+    ).toBe(403);
+    expect((await send('GET', '/api/v1/index/safe-villages?year=2026', 'resident')).statusCode).toBe(403);
+    expect((await send('GET', '/api/v1/index/safe-villages?year=2027', 'leader')).statusCode).toBe(400);
+  });
 });

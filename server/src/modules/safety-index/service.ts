@@ -16,6 +16,12 @@ import type { UnitsService } from '../units/service.js';
 import { DEFAULT_SCHEME } from './domain/default-scheme.js';
 import { answerDays, ladderAction, ladderDepth } from './domain/ladder.js';
 import {
+  type CheckResult,
+  checkVillage,
+  SAFE_VILLAGE_CHECKS,
+  SAFE_VILLAGE_EXTERNAL,
+} from './domain/safe-village.js';
+import {
   type Color,
   colorsOf,
   DIMENSIONS,
@@ -134,6 +140,25 @@ export interface UnitExplanation {
   }[];
   trend: { period: string; score: number | null; rank: number | null; color: string | null }[];
   accountability: ItemDto[];
+}
+
+export interface SafeVillages {
+  year: number;
+  /** The last day counted (today for the current year). */
+  to: string;
+  within: { id: number; name: string };
+  checks: { code: string; name: { zh: string; en: string }; sources: string[] }[];
+  villages: number;
+  candidates: number;
+  waitingForData: number;
+  items: {
+    unit: { id: number; code: string; name: string };
+    town: { id: number; code: string; name: string } | null;
+    candidate: boolean;
+    checks: CheckResult[];
+    publishedMonths: number;
+    worstColor: Color | null;
+  }[];
 }
 
 export interface ItemDto {
@@ -417,8 +442,12 @@ export class SafetyIndexService {
 
   /** The external codes the current versions of the schemes read, and their names (both languages) → code. */
   private async externalIndicators(): Promise<{ codes: Set<string>; names: Map<string, string> }> {
-    const codes = new Set<string>();
+    const codes = new Set<string>(SAFE_VILLAGE_EXTERNAL.keys());
     const names = new Map<string, string>();
+    for (const [code, name] of SAFE_VILLAGE_EXTERNAL) {
+      names.set(name.zh, code);
+      names.set(name.en, code);
+    }
     for (const row of await repo.listSchemes(this.db)) {
       const parsed = schemeBodySchema.safeParse(row.body);
       if (!parsed.success) continue;
@@ -643,6 +672,89 @@ export class SafetyIndexService {
     }
   }
 
+  /**
+   * 六无平安村社: every village in the actor's scope (or under `within`) checked for a year (to date for the
+   * current one) against the six "no"s, with the months of data behind each external check and the worst
+   * color the village was published at that year. Candidates are the villages passing all six.
+   */
+  async safeVillages(
+    actor: Actor,
+    query: { year: number; within?: number | undefined },
+  ): Promise<SafeVillages> {
+    if (!indexPolicy.view(actor)) this.deny(actor);
+    const own = actor.kind !== 'anonymous' ? actor.scope.unit : null;
+    const scope = query.within
+      ? await this.units.getScopeUnit(query.within)
+      : own && (own.level === 'town' || own.level === 'village')
+        ? own
+        : await this.county(actor);
+    if (!scope) return E.unitNotFound.raise();
+    if (!unitInScope(actor, scope.path)) return this.deny(actor);
+    const today = this.localDay();
+    const thisYear = Number(today.slice(0, 4));
+    if (query.year > thisYear) return HttpErrors.validationFailed.raise(`${query.year} has not begun`);
+    const to = query.year === thisYear ? today : `${query.year}-12-31`;
+    const villages = await this.units.unitsAt('village', scope.path);
+    const ids = villages.map((v) => v.id);
+    const externalCodes = [
+      ...new Set(
+        SAFE_VILLAGE_CHECKS.flatMap((c) => c.sources)
+          .filter((s) => s.startsWith('external:'))
+          .map((s) => s.slice('external:'.length)),
+      ),
+    ];
+    const categories = [
+      ...new Set(
+        SAFE_VILLAGE_CHECKS.flatMap((c) => c.sources)
+          .filter((s) => s.startsWith('events:'))
+          .map((s) => s.slice('events:'.length)),
+      ),
+    ];
+    const [external, events, colors] = await Promise.all([
+      repo.externalYear(this.db, ids, query.year, externalCodes),
+      this.events.categoryCountsFor(scope.path, {
+        from: `${query.year}-01-01`,
+        to,
+        level: 'village',
+        categories,
+      }),
+      repo.yearColors(this.db, ids, query.year, 'village'),
+    ]);
+    // a village's path is /city/county/town/village/: its town is the third code
+    const townOf = (path: string) => path.split('/').filter(Boolean)[2] ?? '';
+    const towns = await this.units.refsByCodes(villages.map((v) => townOf(v.path)));
+    const ext = new Map<number, Map<string, { sum: number; months: number }>>();
+    for (const e of external) {
+      const m = ext.get(Number(e.unit_id)) ?? new Map();
+      m.set(e.indicator, { sum: Number(e.sum), months: e.months });
+      ext.set(Number(e.unit_id), m);
+    }
+    const color = new Map(colors.map((c) => [Number(c.unit_id), c]));
+    const items = villages.map((v) => {
+      const r = checkVillage({ external: ext.get(v.id) ?? new Map(), events: events.get(v.code) ?? {} });
+      const town = towns.get(townOf(v.path));
+      const c = color.get(v.id);
+      return {
+        unit: { id: v.id, code: v.code, name: v.name },
+        town: town ? { id: town.id, code: town.code, name: town.name } : null,
+        candidate: r.candidate,
+        checks: r.checks,
+        publishedMonths: c?.months ?? 0,
+        worstColor: (c?.worst ?? null) as Color | null,
+      };
+    });
+    return {
+      year: query.year,
+      to,
+      within: { id: scope.id, name: scope.name },
+      checks: SAFE_VILLAGE_CHECKS.map((c) => ({ code: c.code, name: c.name, sources: [...c.sources] })),
+      villages: items.length,
+      candidates: items.filter((i) => i.candidate).length,
+      waitingForData: items.filter((i) => i.checks.some((c) => c.status === 'no_data')).length,
+      items,
+    };
+  }
+
   /** Why a unit's score is what it is: inputs, normalised values, contributions, trend, accountability. */
   async explainUnit(actor: Actor | null, runId: number, unitId: number): Promise<UnitExplanation> {
     const run = await repo.getRun(this.db, runId);
@@ -858,6 +970,10 @@ export class SafetyIndexService {
   private deny(actor: Actor): never {
     if (actor.kind === 'anonymous') HttpErrors.unauthenticated.raise();
     return HttpErrors.forbidden.raise();
+  }
+
+  private localDay(): string {
+    return new Date(this.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
   }
 
   private localMonth(): string {
