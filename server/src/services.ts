@@ -42,7 +42,10 @@ export function createServices(db: Db, config: Config, clock: Clock = systemCloc
   });
   const events = new EventsService(db, audit, units, categories, media, notifications, clock);
   events.registerJobs(jobs.queue, jobs.schedules);
-  const safetyIndex = new SafetyIndexService(db, audit, units, events, clock);
+  const safetyIndex = new SafetyIndexService(db, audit, units, events, clock, {
+    media,
+    notifier: notifications,
+  });
   safetyIndex.registerJobs(jobs.queue, jobs.schedules);
   return {
     db,

@@ -416,6 +416,7 @@ export type ItemRow = {
   accepted_at: Date | null;
   accepted_by: string | null;
   created_at: Date;
+  escalated_to: number | null;
 };
 
 export async function insertItem(
@@ -424,12 +425,41 @@ export async function insertItem(
     ItemRow,
     'county_code' | 'unit_id' | 'unit_path' | 'action' | 'run_id' | 'period' | 'due_at' | 'created_at'
   >,
-): Promise<void> {
-  await q.query(
+): Promise<number | null> {
+  const rows = await q.query<{ id: number }>(
     `INSERT INTO accountability_item (county_code, unit_id, unit_path, action, run_id, period, state, due_at, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8) ON CONFLICT DO NOTHING`,
+     VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8) ON CONFLICT DO NOTHING RETURNING id`,
     [i.county_code, i.unit_id, i.unit_path, i.action, i.run_id, i.period, i.due_at, i.created_at],
   );
+  return rows[0] ? Number(rows[0].id) : null;
+}
+
+export type HistoryRow = {
+  id: number;
+  item_id: number;
+  at: Date;
+  kind: 'created' | 'answered' | 'returned' | 'accepted' | 'overdue' | 'escalated';
+  by_name: string;
+  note: string | null;
+  details: Record<string, unknown>;
+};
+
+export async function appendHistory(q: Queryable, h: Omit<HistoryRow, 'id'>): Promise<void> {
+  await q.query(
+    `INSERT INTO accountability_history (item_id, at, kind, by_name, note, details) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+    [h.item_id, h.at, h.kind, h.by_name, h.note, JSON.stringify(h.details)],
+  );
+}
+
+export function history(q: Queryable, itemId: number): Promise<HistoryRow[]> {
+  return q.query<HistoryRow>('SELECT * FROM accountability_history WHERE item_id = $1 ORDER BY at, id', [
+    itemId,
+  ]);
+}
+
+/** An item without a lock (for reading). */
+export function findItem(q: Queryable, id: number): Promise<ItemRow | undefined> {
+  return maybeOne<ItemRow>(q, 'SELECT * FROM accountability_item WHERE id = $1', [id]);
 }
 
 export function items(
@@ -469,7 +499,17 @@ export function updateItem(
   id: number,
   version: number,
   patch: Partial<
-    Pick<ItemRow, 'state' | 'answer' | 'answered_at' | 'answered_by' | 'accepted_at' | 'accepted_by'>
+    Pick<
+      ItemRow,
+      | 'state'
+      | 'answer'
+      | 'answered_at'
+      | 'answered_by'
+      | 'accepted_at'
+      | 'accepted_by'
+      | 'due_at'
+      | 'escalated_to'
+    >
   >,
 ): Promise<ItemRow | undefined> {
   const keys = Object.keys(patch) as (keyof typeof patch)[];
@@ -481,7 +521,6 @@ export function updateItem(
   );
 }
 
-/** Whether the unit is listed (挂牌) and not yet delisted (摘牌 accepted). */
 /** Published colors of many units at one level for the periods given (the ladder's look-back). */
 export function colorHistories(
   q: Queryable,
@@ -509,6 +548,7 @@ export async function listedAmong(q: Queryable, unitIds: readonly number[]): Pro
   return new Set(rows.map((r) => Number(r.unit_id)));
 }
 
+/** Whether the unit is listed (挂牌) and not yet delisted (摘牌 accepted). */
 export async function isListed(q: Queryable, unitId: number): Promise<boolean> {
   const r = await one<{ listed: boolean }>(
     q,
@@ -520,12 +560,15 @@ export async function isListed(q: Queryable, unitId: number): Promise<boolean> {
   return r.listed;
 }
 
-export async function markOverdueItems(q: Queryable, now: Date): Promise<number> {
-  const rows = await q.query(
-    `UPDATE accountability_item SET state = 'overdue', version = version + 1 WHERE state = 'open' AND due_at < $1 RETURNING id`,
-    [now],
+/** Open items past their due time become overdue (claimed with SKIP LOCKED); answers the rows changed. */
+export function markOverdueItems(q: Queryable, now: Date, limit = 500): Promise<ItemRow[]> {
+  return q.query<ItemRow>(
+    `UPDATE accountability_item SET state = 'overdue', version = version + 1
+     WHERE id IN (SELECT id FROM accountability_item WHERE state = 'open' AND due_at < $1
+                  ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+     RETURNING *`,
+    [now, limit],
   );
-  return rows.length;
 }
 
 /** Per unit and external code: the sum of a year's imported values and the months they cover. */

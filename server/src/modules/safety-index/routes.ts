@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { pageFields, pageOf } from '../../http/pagination.js';
 import type { App } from '../../http/types.js';
+import { mediaDto } from '../media/schema.js';
 import { COLORS, INDEX_LEVELS, PERIOD_RE } from './domain/scheme.js';
 import { IndexErrors as E } from './errors.js';
 import { renderHtml } from './report/analysis.js';
@@ -91,6 +92,20 @@ const itemDto = z.object({
   answeredAt: z.string().nullable(),
   acceptedAt: z.string().nullable(),
   createdAt: z.string(),
+  escalatedTo: z.number().int().nullable().describe('The superior unit an overdue item was escalated to'),
+});
+const itemDetail = itemDto.extend({
+  unit: z.object({ id: z.number().int(), code: z.string(), name: z.string() }),
+  documents: z.array(mediaDto).describe('The rectification report’s documents'),
+  history: z.array(
+    z.object({
+      at: z.string(),
+      kind: z.enum(['created', 'answered', 'returned', 'accepted', 'overdue', 'escalated']),
+      by: z.string(),
+      note: z.string().nullable(),
+      details: loose,
+    }),
+  ),
 });
 const explanation = z.object({
   runId: z.number().int(),
@@ -467,19 +482,39 @@ export function safetyIndexRoutes(app: App, index: SafetyIndexService): void {
       schema: {
         tags,
         summary:
-          'Answer an item (the unit) or accept the answer (the safety office; for delisting the superior)',
+          'Answer an item (the unit, with its documents), or accept or return the answer (the safety office; for delisting the superior)',
         params: z.object({ id }),
         body: z
           .object({
-            action: z.enum(['answer', 'accept']),
+            action: z.enum(['answer', 'accept', 'return']),
             version: z.number().int().min(1),
-            text: z.string().max(5000).optional(),
+            text: z.string().max(5000).optional().describe('The answer, or why it is returned'),
+            mediaIds: z.array(id).max(20).optional().describe('Uploaded documents of the answer'),
+            days: z
+              .number()
+              .int()
+              .min(1)
+              .max(90)
+              .optional()
+              .describe('A returned item’s new deadline (default 10 days)'),
           })
           .strict(),
-        response: { 200: itemDto },
+        response: { 200: itemDetail },
       },
     },
     async (req) => index.actOnItem(req.actor, req.params.id, req.body),
+  );
+  app.get(
+    '/index/accountability/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One accountability item with its documents and history',
+        params: z.object({ id }),
+        response: { 200: itemDetail },
+      },
+    },
+    async (req) => index.getItem(req.actor, req.params.id),
   );
 
   // public: no login, published runs only

@@ -8,7 +8,7 @@ import type { App } from '../../http/types.js';
 import { SYSTEM } from '../access/actor.js';
 import { login, makeAccount } from '../access/testing.js';
 import { seedEventCategories } from '../events/categories/seed.js';
-import { multipart } from '../media/testing.js';
+import { makeJpeg, multipart } from '../media/testing.js';
 import type { NewUnit } from '../units/service.js';
 import { DEPARTMENT_SUFFIXES, rect } from '../units/test-factories.js';
 
@@ -628,5 +628,86 @@ describe('the monthly run', () => {
     ).toBe(403);
     expect((await send('GET', '/api/v1/index/safe-villages?year=2026', 'resident')).statusCode).toBe(403);
     expect((await send('GET', '/api/v1/index/safe-villages?year=2027', 'leader')).statusCode).toBe(400);
+  });
+
+  it('tracks an item: returned with a reason, overdue and escalated to the superior, answered with a document, accepted', async () => {
+    const [first] = (
+      await send('GET', `/api/v1/index/accountability?unit=${townIds[3]}&state=answered`, 'office')
+    ).json().items as { id: number; version: number; action: string }[];
+    expect(first).toBeDefined();
+    const url = `/api/v1/index/accountability/${first!.id}`;
+    let item = (await send('GET', url, 'town4')).json();
+    expect(item.history.map((h: { kind: string }) => h.kind)).toEqual(['created', 'answered']);
+    expect(item.unit.id).toBe(townIds[3]);
+    // the unit may not judge its own answer; a resident sees nothing
+    expect((await send('POST', url, 'town4', { action: 'accept', version: item.version })).statusCode).toBe(
+      403,
+    );
+    expect((await send('GET', url, 'resident')).statusCode).toBe(404);
+    expect((await send('POST', url, 'office', { action: 'return', version: item.version })).statusCode).toBe(
+      422,
+    );
+    const returned = await send('POST', url, 'office', {
+      action: 'return',
+      version: item.version,
+      text: '整改措施不具体，请补充责任人和时间表',
+      days: 5,
+    });
+    expect(returned.statusCode, returned.body).toBe(200);
+    item = returned.json();
+    expect(item.state).toBe('open');
+    const dueAt = new Date(item.dueAt).getTime();
+    expect(dueAt - ctx.clock.now().getTime()).toBe(5 * 86_400_000);
+
+    // the deadline passes: overdue, escalated to the district, which is told
+    ctx.clock.set(new Date(dueAt + 3600_000));
+    const marked = await ctx.db.tx((q) => ctx.services.safetyIndex.markOverdue(q, ctx.clock.now()));
+    expect(marked).toBeGreaterThanOrEqual(1);
+    item = (await send('GET', url, 'office')).json();
+    expect(item.state).toBe('overdue');
+    const county = await ctx.services.units.findByCode('330304');
+    expect(item.escalatedTo).toBe(county!.id);
+    expect(item.history.map((h: { kind: string }) => h.kind)).toEqual([
+      'created',
+      'answered',
+      'returned',
+      'overdue',
+      'escalated',
+    ]);
+    const told = await ctx.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM notification WHERE entity_type = 'accountability_item' AND entity_id = $1 AND kind = 'safety_index.item_overdue'",
+      [first!.id],
+    );
+    expect(told[0]!.n).toBeGreaterThan(0);
+
+    // answered late, with the rectification report attached, and accepted
+    const body = multipart([
+      { data: await makeJpeg(64, 48), filename: 'report.jpg', contentType: 'image/jpeg' },
+    ]);
+    const up = await app.inject({
+      method: 'POST',
+      url: '/api/v1/media',
+      payload: body.payload,
+      headers: { ...body.headers, cookie: cookie.town4! },
+    });
+    expect(up.statusCode, up.body).toBe(201);
+    const mediaId = up.json().items[0].id;
+    const answered = await send('POST', url, 'town4', {
+      action: 'answer',
+      version: item.version,
+      text: '已明确责任人，每周通报整改进度',
+      mediaIds: [mediaId],
+    });
+    expect(answered.statusCode, answered.body).toBe(200);
+    expect(answered.json().documents.map((d: { id: number }) => d.id)).toEqual([mediaId]);
+    // the superior's leader reads the document
+    expect((await send('GET', `/api/v1/media/${mediaId}`, 'leader')).statusCode).toBe(200);
+    const accepted = await send('POST', url, 'office', {
+      action: 'accept',
+      version: answered.json().version,
+    });
+    expect(accepted.json().state).toBe('accepted');
+    expect(accepted.json().history.at(-1)).toMatchObject({ kind: 'accepted', by: expect.any(String) });
+    await expect(ctx.db.query('DELETE FROM accountability_history')).rejects.toThrow(/append-only/);
   });
 });

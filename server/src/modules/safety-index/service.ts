@@ -11,7 +11,9 @@ import { readTable, type Table, TableReadError } from '../../lib/table-reader.js
 import { type Actor, actorName, type ScopeUnit, SYSTEM } from '../access/actor.js';
 import type { AuditService } from '../access/audit.js';
 import { hasRole, unitInScope } from '../access/policy-kit.js';
-import type { EventsService } from '../events/service.js';
+import type { EventsService, Notifier } from '../events/service.js';
+import type { MediaDto } from '../media/schema.js';
+import type { MediaService } from '../media/service.js';
 import type { UnitsService } from '../units/service.js';
 import { DEFAULT_SCHEME } from './domain/default-scheme.js';
 import { answerDays, ladderAction, ladderDepth } from './domain/ladder.js';
@@ -173,9 +175,26 @@ export interface ItemDto {
   answeredAt: string | null;
   acceptedAt: string | null;
   createdAt: string;
+  /** The superior unit an overdue item was escalated to. */
+  escalatedTo: number | null;
+}
+
+export interface ItemDetail extends ItemDto {
+  unit: { id: number; code: string; name: string };
+  documents: MediaDto[];
+  history: {
+    at: string;
+    kind: repo.HistoryRow['kind'];
+    by: string;
+    note: string | null;
+    details: Record<string, unknown>;
+  }[];
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+/** The local (UTC+8) day `days` after `from`, YYYY-MM-DD. */
+const fmtDay = (from: Date, days: number) =>
+  new Date(from.getTime() + days * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10);
 const round = (x: number | null, d = 4) =>
   x === null || !Number.isFinite(x) ? null : Math.round(x * 10 ** d) / 10 ** d;
 
@@ -194,7 +213,14 @@ export class SafetyIndexService {
     private readonly units: UnitsService,
     private readonly events: EventsService,
     private readonly clock: Clock,
-  ) {}
+    private readonly collaborators: { media?: MediaService; notifier?: Notifier } = {},
+  ) {
+    // rectification reports' documents are readable by whoever may read the item
+    collaborators.media?.registerOwnerPolicy('accountability_item', async (actor, id) => {
+      const item = await repo.findItem(this.db, id);
+      return !!item && this.mayReadItem(actor, item);
+    });
+  }
 
   registerJobs(queue: JobQueue, schedules: Schedules): void {
     // on the 3rd of each month at 02:00 the run of the month before is collected and computed for review
@@ -213,7 +239,7 @@ export class SafetyIndexService {
     });
     schedules.define({ name: 'safety-index.monthly', cron: '0 2 3 * *', kind: 'safety-index.monthly' });
     queue.register('safety-index.overdue', async (_p, ctx) => {
-      await repo.markOverdueItems(ctx.q, ctx.now);
+      await this.markOverdue(ctx.q, ctx.now);
     });
     schedules.define({ name: 'safety-index.overdue', cron: '30 1 * * *', kind: 'safety-index.overdue' });
   }
@@ -651,7 +677,7 @@ export class SafetyIndexService {
       const action = ladderAction(history, listed.has(r.unit_id), scheme.ladder);
       const unit = units.get(r.code);
       if (!action || !unit) continue;
-      await repo.insertItem(q, {
+      const itemId = await repo.insertItem(q, {
         county_code: run.county_code,
         unit_id: r.unit_id,
         unit_path: unit.path,
@@ -661,11 +687,44 @@ export class SafetyIndexService {
         due_at: new Date(now.getTime() + answerDays(action, scheme.ladder) * 86_400_000),
         created_at: now,
       });
+      if (itemId === null) continue;
+      await repo.appendHistory(q, {
+        item_id: itemId,
+        at: now,
+        kind: 'created',
+        by_name: 'system',
+        note: null,
+        details: { period: run.period, color: r.color, runId: run.id },
+      });
+      // a warning goes to the unit; the higher rungs also to its superior; a delisting is the superior's to sign off
+      const superior = parentCode(unit.path);
+      const superiorUnit = superior ? (await this.units.refsByCodes([superior])).get(superior) : undefined;
+      const to =
+        action === 'warning'
+          ? [unit.id]
+          : action === 'delisting'
+            ? superiorUnit
+              ? [superiorUnit.id]
+              : [unit.id]
+            : [unit.id, ...(superiorUnit ? [superiorUnit.id] : [])];
+      await this.collaborators.notifier?.publish(q, {
+        kind: `safety_index.${action}`,
+        entityType: 'accountability_item',
+        entityId: itemId,
+        title: {
+          zh: `${unit.name}：${run.period} 平安指数${ACTION_NAMES[action]!.zh}，请于 ${fmtDay(now, answerDays(action, scheme.ladder))} 前答复`,
+          en: `${unit.name}: ${ACTION_NAMES[action]!.en} after the ${run.period} safety index; answer within ${answerDays(action, scheme.ladder)} days`,
+        },
+        link: `/index/accountability?item=${itemId}`,
+        to: { unitIds: to },
+        unitPath: unit.path,
+        external: action !== 'warning',
+      });
       await this.audit.record(q, {
         actor: SYSTEM,
         action: `safety_index.accountability.${action}`,
         entityType: 'accountability_item',
-        entityId: null,
+        entityId: itemId,
         unitId: r.unit_id,
         after: { period: run.period, color: r.color },
       });
@@ -869,41 +928,82 @@ export class SafetyIndexService {
     return { items: rows.map(itemDto), total, page: f.page, pageSize: f.pageSize };
   }
 
-  /** The unit answers (its rectification report); the safety office accepts it (for delisting: the superior's sign-off). */
+  /** One item with its documents and history. */
+  async getItem(actor: Actor, id: number): Promise<ItemDetail> {
+    const item = await repo.findItem(this.db, id);
+    if (!item || !this.mayReadItem(actor, item)) return E.itemNotFound.raise();
+    return this.itemDetail(this.db, item);
+  }
+
+  /**
+   * The unit answers (its rectification report, with documents); the safety office — or, for a delisting,
+   * the superior unit — accepts the answer or returns it for more work with a reason and a new deadline.
+   */
   async actOnItem(
     actor: Actor,
     id: number,
-    body: { action: 'answer' | 'accept'; version: number; text?: string | undefined },
-  ): Promise<ItemDto> {
+    body: {
+      action: 'answer' | 'accept' | 'return';
+      version: number;
+      text?: string | undefined;
+      mediaIds?: number[] | undefined;
+      days?: number | undefined;
+    },
+  ): Promise<ItemDetail> {
     const now = this.clock.now();
     return this.db.tx(async (q) => {
       const item = await repo.getItem(q, id);
-      if (!item) return E.itemNotFound.raise();
+      if (!item || !this.mayReadItem(actor, item)) return E.itemNotFound.raise();
       if (actor.kind === 'anonymous' || !actor.scope.unit || !unitInScope(actor, item.unit_path))
         return this.deny(actor);
       if (item.version !== body.version) return E.itemVersionConflict.raise();
+      const text = body.text?.trim() ?? '';
       let patch: Parameters<typeof repo.updateItem>[3];
+      let kind: repo.HistoryRow['kind'];
+      const details: Record<string, unknown> = {};
       if (body.action === 'answer') {
         if (!['open', 'overdue'].includes(item.state)) return E.itemNotOpen.raise();
-        if (!body.text?.trim()) return E.reasonRequired.raise('The answer needs its text');
-        patch = {
-          state: 'answered',
-          answer: body.text.trim(),
-          answered_at: now,
-          answered_by: actorName(actor),
-        };
-      } else {
-        if (
-          !indexPolicy.manage(actor) &&
-          !(actor.scope.unit.path !== item.unit_path && hasRole(actor, 'town_staff', 'leader'))
-        ) {
-          return this.deny(actor);
+        if (!text) return E.reasonRequired.raise('The answer needs its text');
+        patch = { state: 'answered', answer: text, answered_at: now, answered_by: actorName(actor) };
+        kind = 'answered';
+        if (body.mediaIds?.length) {
+          if (!this.collaborators.media)
+            return HttpErrors.validationFailed.raise('Documents cannot be kept here');
+          const docs = await this.collaborators.media.attach(
+            q,
+            body.mediaIds,
+            'accountability_item',
+            id,
+            actor,
+          );
+          details.documents = docs.map((d) => d.id);
         }
-        if (item.state !== 'answered' && item.action !== 'delisting')
-          return E.itemNotOpen.raise('Accept an answered item');
-        patch = { state: 'accepted', accepted_at: now, accepted_by: actorName(actor) };
+      } else {
+        if (!this.mayJudgeItem(actor, item)) return this.deny(actor);
+        if (body.action === 'accept') {
+          if (item.state !== 'answered' && item.action !== 'delisting')
+            return E.itemNotOpen.raise('Accept an answered item');
+          patch = { state: 'accepted', accepted_at: now, accepted_by: actorName(actor) };
+          kind = 'accepted';
+        } else {
+          if (item.state !== 'answered') return E.itemNotOpen.raise('Only an answered item can be returned');
+          if (!text) return E.reasonRequired.raise('Say what is still missing');
+          const days = body.days ?? 10;
+          patch = { state: 'open', due_at: new Date(now.getTime() + days * 86_400_000) };
+          kind = 'returned';
+          details.dueAt = patch.due_at!.toISOString();
+        }
       }
       const updated = await repo.updateItem(q, id, item.version, patch);
+      if (!updated) return E.itemVersionConflict.raise();
+      await repo.appendHistory(q, {
+        item_id: id,
+        at: now,
+        kind,
+        by_name: actorName(actor),
+        note: text || null,
+        details,
+      });
       await this.audit.record(q, {
         actor,
         action: `safety_index.accountability.${body.action}`,
@@ -912,11 +1012,112 @@ export class SafetyIndexService {
         unitId: item.unit_id,
         unitPath: item.unit_path,
         before: { state: item.state },
-        after: { state: updated!.state },
+        after: { state: updated.state },
+      });
+      const unit = await this.units.getScopeUnit(item.unit_id);
+      const name = ACTION_NAMES[item.action] ?? { zh: item.action, en: item.action };
+      await this.collaborators.notifier?.publish(q, {
+        kind: `safety_index.item_${kind}`,
+        entityType: 'accountability_item',
+        entityId: id,
+        title:
+          kind === 'answered'
+            ? {
+                zh: `${unit?.name ?? ''} 已答复${name.zh}`,
+                en: `${unit?.name ?? ''} answered the ${name.en}`,
+              }
+            : kind === 'returned'
+              ? { zh: `${name.zh}答复被退回：${text}`, en: `${name.en} answer returned: ${text}` }
+              : { zh: `${name.zh}已销号`, en: `${name.en} accepted` },
+        link: `/index/accountability?item=${id}`,
+        to: { unitIds: [item.unit_id] },
+        unitPath: item.unit_path,
       });
       this.publicCache.clear();
-      return itemDto(updated!);
+      return this.itemDetail(q, updated);
     });
+  }
+
+  /**
+   * The daily overdue pass: open items past their deadline become overdue and are escalated to the
+   * superior unit (told, and named on the item), each step on the item's history.
+   */
+  async markOverdue(q: Queryable, now: Date): Promise<number> {
+    const rows = await repo.markOverdueItems(q, now);
+    for (const item of rows) {
+      await repo.appendHistory(q, {
+        item_id: item.id,
+        at: now,
+        kind: 'overdue',
+        by_name: 'system',
+        note: null,
+        details: { dueAt: item.due_at.toISOString() },
+      });
+      const code = parentCode(item.unit_path);
+      const superior = code ? (await this.units.refsByCodes([code])).get(code) : undefined;
+      if (!superior) continue;
+      const v = await repo.updateItem(q, item.id, item.version, { escalated_to: superior.id });
+      if (!v) continue;
+      await repo.appendHistory(q, {
+        item_id: item.id,
+        at: now,
+        kind: 'escalated',
+        by_name: 'system',
+        note: null,
+        details: { to: { id: superior.id, name: superior.name } },
+      });
+      const unit = await this.units.getScopeUnit(item.unit_id);
+      const name = ACTION_NAMES[item.action] ?? { zh: item.action, en: item.action };
+      await this.collaborators.notifier?.publish(q, {
+        kind: 'safety_index.item_overdue',
+        entityType: 'accountability_item',
+        entityId: item.id,
+        title: {
+          zh: `${unit?.name ?? ''} 的${name.zh}（${item.period}）逾期未答复，请督促`,
+          en: `${unit?.name ?? ''} has not answered the ${name.en} (${item.period}) in time`,
+        },
+        link: `/index/accountability?item=${item.id}`,
+        to: { unitIds: [superior.id, item.unit_id] },
+        unitPath: item.unit_path,
+        external: true,
+      });
+    }
+    return rows.length;
+  }
+
+  /** Staff who see the index, within the item's unit or above it; the public sees listings through the unit page. */
+  private mayReadItem(actor: Actor, item: repo.ItemRow): boolean {
+    if (actor.kind === 'anonymous' || !indexPolicy.view(actor) || !actor.scope.unit) return false;
+    return unitInScope(actor, item.unit_path);
+  }
+
+  /** The safety office, or (for a delisting, or any item of a unit below them) the superior's staff and leaders. */
+  private mayJudgeItem(actor: Actor, item: repo.ItemRow): boolean {
+    if (indexPolicy.manage(actor)) return true;
+    if (actor.kind === 'anonymous' || !actor.scope.unit) return false;
+    return actor.scope.unit.path !== item.unit_path && hasRole(actor, 'town_staff', 'leader');
+  }
+
+  private async itemDetail(q: Queryable, item: repo.ItemRow): Promise<ItemDetail> {
+    const [unit, documents, history] = await Promise.all([
+      this.units.getScopeUnit(item.unit_id),
+      this.collaborators.media
+        ? this.collaborators.media.listForOwner(q, 'accountability_item', item.id)
+        : [],
+      repo.history(q, item.id),
+    ]);
+    return {
+      ...itemDto(item),
+      unit: { id: item.unit_id, code: unit?.code ?? '', name: unit?.name ?? '' },
+      documents,
+      history: history.map((h) => ({
+        at: h.at.toISOString(),
+        kind: h.kind,
+        by: h.by_name,
+        note: h.note,
+        details: h.details,
+      })),
+    };
   }
 
   // ------------------------------------------------------------ public
@@ -1359,5 +1560,20 @@ function itemDto(i: repo.ItemRow): ItemDto {
     answeredAt: iso(i.answered_at),
     acceptedAt: iso(i.accepted_at),
     createdAt: i.created_at.toISOString(),
+    escalatedTo: i.escalated_to === null ? null : Number(i.escalated_to),
   };
+}
+
+const ACTION_NAMES: Record<string, { zh: string; en: string }> = {
+  warning: { zh: '预警', en: 'Warning' },
+  copy_notice: { zh: '抄告', en: 'Copy-notice' },
+  supervision: { zh: '督办', en: 'Supervised rectification' },
+  listing: { zh: '挂牌整治', en: 'Public listing' },
+  delisting: { zh: '摘牌审核', en: 'Delisting sign-off' },
+};
+
+/** The superior unit of a unit: the last code before its own in its path. */
+function parentCode(path: string): string | null {
+  const codes = path.split('/').filter(Boolean);
+  return codes.length >= 2 ? codes[codes.length - 2]! : null;
 }
