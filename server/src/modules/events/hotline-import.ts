@@ -7,14 +7,23 @@
 // transaction makes each create join it), as source 'hotline' with the ticket number as external id.
 //
 // The first half of this file is pure (reading and parsing); HotlineImportService applies the rules.
-import { inflateRawSync } from 'node:zlib';
-import { parse as parseCsv } from 'csv-parse/sync';
-import gcoordModule from 'gcoord';
-import { readSheet } from 'read-excel-file/node';
 import { z } from 'zod';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/index.js';
 import { AppError, defineErrors, HttpErrors } from '../../http/errors.js';
+import * as reader from '../../lib/table-reader.js';
+import {
+  type Cell,
+  type Crs,
+  cellText,
+  fromBd09,
+  IMPORT_ERROR_DEFS,
+  normalizeHeading,
+  parseCrs,
+  parseNumber,
+  type RowError,
+  type Table,
+} from '../../lib/table-reader.js';
 import { type Actor, SYSTEM } from '../access/actor.js';
 import type { AuditService } from '../access/audit.js';
 import { hasRole, unitInScope } from '../access/policy-kit.js';
@@ -36,10 +45,6 @@ export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
  * PostgreSQL and ~40–50 ms on PGlite on a busy 2-core machine, so 5,000 rows take one to four minutes.
  */
 export const MAX_IMPORT_ROWS = 5_000;
-/** An .xlsx may unpack to at most this much (a guard against ZIP bombs). */
-export const MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024;
-/** At most this many defects are listed (the count says how many there were). */
-export const MAX_REPORTED_ERRORS = 1000;
 /** A call time later than now by more than this is a mistake. */
 const FUTURE_TOLERANCE_MS = 10 * 60_000;
 /** Call times before this are mistakes (an empty Excel date cell reads as 1899/1900). */
@@ -47,36 +52,11 @@ const EARLIEST = Date.UTC(2000, 0, 1);
 /** Where the header row may be: the 12345 export puts a title row or two above it. */
 const HEADER_SEARCH_ROWS = 10;
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
-// the package's types describe its CommonJS wrapper: the default export is the module itself
-const gcoord = gcoordModule as unknown as (typeof gcoordModule)['default'];
 
-export const HotlineImportErrors = defineErrors('events', {
-  importNotMultipart: [415, 'Send the file as multipart/form-data'],
-  importNoFile: [400, 'Send exactly one file (CSV or Excel .xlsx)'],
-  importTooLarge: [413, 'The file is too large to import'],
-  importUnsupportedType: [415, 'Only CSV (UTF-8, GBK/GB18030) and Excel .xlsx files can be imported'],
-  importUnreadable: [422, 'The file could not be read'],
-  importEmpty: [422, 'The file holds no rows to import'],
-  importInvalid: [422, 'Nothing was imported: some rows are wrong'],
-});
+export const HotlineImportErrors = defineErrors('events', IMPORT_ERROR_DEFS);
 const E = HotlineImportErrors;
 
-/** One defect: the spreadsheet row (header = row 1), the column as headed in the file, a stable code. */
-export const rowError = z.object({
-  row: z.number().int().describe('The row as the spreadsheet shows it (the header is row 1)'),
-  column: z.string().optional().describe('The column, as headed in the file'),
-  code: z.string().describe('A stable code, e.g. missing_value, unknown_category, already_imported'),
-  message: z.string(),
-});
-export type RowError = z.infer<typeof rowError>;
-
-export const importQuery = z.object({
-  dryRun: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true')
-    .describe('Check the file and report, but import nothing'),
-});
+export const importQuery = z.object({ dryRun: reader.dryRunField });
 
 export const importResult = z.object({
   dryRun: z.boolean(),
@@ -91,187 +71,27 @@ export const importResult = z.object({
 export type ImportResult = z.infer<typeof importResult>;
 
 // ---------------------------------------------------------------- reading the file (pure)
+// The generic reader lives in lib/table-reader.ts; these bind it to this import's limits and codes.
 
-export type Cell = string | number | boolean | Date | null;
+export {
+  type Cell,
+  MAX_REPORTED_ERRORS,
+  MAX_XLSX_UNPACKED_BYTES,
+  type RowError,
+  rowError,
+  sniff,
+  type Table,
+} from '../../lib/table-reader.js';
+export { cellText, normalizeHeading, parseCrs, parseNumber };
 
-export interface Table {
-  format: 'csv' | 'xlsx';
-  encoding: string | null;
-  /** rows[i] is spreadsheet row i + 1. */
-  rows: Cell[][];
-}
+const READER: reader.ReaderOptions = { errors: E, maxBytes: MAX_IMPORT_BYTES };
 
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
-const OLE2_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
-const startsWith = (b: Uint8Array, magic: number[]) => magic.every((m, i) => b[i] === m);
-
-/** What the bytes are, from their content (never the file name). */
-export function sniff(bytes: Uint8Array): 'xlsx' | 'xls' | 'text' | 'binary' {
-  if (startsWith(bytes, ZIP_MAGIC)) return 'xlsx';
-  if (startsWith(bytes, OLE2_MAGIC)) return 'xls';
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return 'text';
-  const head = bytes.subarray(0, 8192);
-  return head.includes(0) ? 'binary' : 'text';
-}
-
-/** Text from bytes: a BOM decides; else valid UTF-8 is UTF-8, and anything else is tried as GB18030 (⊃ GBK). */
-export function decodeText(bytes: Uint8Array): { text: string; encoding: string } {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
-    return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8-bom' };
-  if (bytes[0] === 0xff && bytes[1] === 0xfe)
-    return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff)
-    return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be' };
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
-  } catch {
-    try {
-      return { text: new TextDecoder('gb18030', { fatal: true }).decode(bytes), encoding: 'gb18030' };
-    } catch {
-      return E.importUnsupportedType.raise('The text is neither UTF-8 nor GBK/GB18030');
-    }
-  }
-}
-
-/** Rows of CSV text; the delimiter (comma, tab or semicolon) is the one the first line uses most. */
-export function readCsvText(text: string): Cell[][] {
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  const counts = [',', '\t', ';'].map((d) => [d, firstLine.split(d).length] as const);
-  const delimiter = counts.reduce((a, b) => (b[1] > a[1] ? b : a))[0];
-  try {
-    return parseCsv(text, {
-      delimiter,
-      relax_column_count: true,
-      skip_empty_lines: false,
-      max_record_size: 64 * 1024,
-    }) as string[][];
-  } catch (err) {
-    const e = err as { code?: string; records?: number; message: string };
-    if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
-      const row = (e.records ?? 0) + 1;
-      return E.importInvalid.raise(`Row ${row}: ${e.message}`, {
-        errors: [{ row, code: 'malformed_csv', message: e.message }],
-        errorCount: 1,
-      });
-    }
-    throw err;
-  }
-}
-
-interface ZipEntry {
-  name: string;
-  method: number;
-  compressedSize: number;
-  size: number;
-  localOffset: number;
-}
-
-/** The entries of a ZIP archive's central directory; null when it cannot be found or is ZIP64. */
-function zipEntries(b: Buffer): ZipEntry[] | null {
-  let eocd = -1;
-  for (let i = b.length - 22; i >= Math.max(0, b.length - 22 - 65_535); i--) {
-    if (b.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) return null;
-  const count = b.readUInt16LE(eocd + 10);
-  let p = b.readUInt32LE(eocd + 16);
-  const out: ZipEntry[] = [];
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > b.length || b.readUInt32LE(p) !== 0x02014b50) return null;
-    const nameLen = b.readUInt16LE(p + 28);
-    const entry = {
-      method: b.readUInt16LE(p + 10),
-      compressedSize: b.readUInt32LE(p + 20),
-      size: b.readUInt32LE(p + 24),
-      localOffset: b.readUInt32LE(p + 42),
-      name: b.toString('utf8', p + 46, p + 46 + nameLen),
-    };
-    if (entry.compressedSize === 0xffffffff || entry.size === 0xffffffff) return null; // ZIP64
-    out.push(entry);
-    p += 46 + nameLen + b.readUInt16LE(p + 30) + b.readUInt16LE(p + 32);
-  }
-  return out;
-}
-
-/**
- * Checks an .xlsx before the library unpacks it: a workbook inside, and what it really unpacks to (each
- * entry inflated with a cap, not its declared size, which a crafted file can understate) within the limit.
- * Answers the unpacked size.
- */
-export function checkXlsxArchive(b: Buffer, limit = MAX_XLSX_UNPACKED_BYTES): number {
-  const entries = zipEntries(b);
-  if (!entries)
-    return E.importUnreadable.raise('The Excel file is damaged (its ZIP directory is unreadable)');
-  if (!entries.some((e) => e.name === 'xl/workbook.xml'))
-    return E.importUnsupportedType.raise('A ZIP archive that is not an Excel workbook (.xlsx)');
-  let total = 0;
-  for (const e of entries) {
-    const lh = e.localOffset;
-    if (lh + 30 > b.length || b.readUInt32LE(lh) !== 0x04034b50)
-      return E.importUnreadable.raise('The Excel file is damaged');
-    const start = lh + 30 + b.readUInt16LE(lh + 26) + b.readUInt16LE(lh + 28);
-    const data = b.subarray(start, start + e.compressedSize);
-    let size: number;
-    if (e.method === 0) size = data.length;
-    else if (e.method === 8) {
-      try {
-        size = inflateRawSync(data, { maxOutputLength: limit - total + 1 }).length;
-      } catch (err) {
-        if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') size = limit + 1;
-        else return E.importUnreadable.raise('The Excel file is damaged');
-      }
-    } else return E.importUnreadable.raise('The Excel file uses an unsupported compression');
-    total += size;
-    if (total > limit)
-      return E.importTooLarge.raise(
-        `The workbook unpacks to more than ${Math.round(limit / 1024 / 1024)} MB`,
-        { limitBytes: limit },
-      );
-  }
-  return total;
-}
-
-/** The first sheet of an .xlsx as rows of cells (date cells as Dates whose UTC fields are the wall clock). */
-export async function readXlsx(bytes: Buffer): Promise<Cell[][]> {
-  checkXlsxArchive(bytes);
-  try {
-    return (await readSheet(bytes)) as unknown as Cell[][];
-  } catch (err) {
-    const name = (err as Error).name;
-    if (name === 'InvalidInputError' || name === 'InvalidSpreadsheetError' || name === 'SheetNotFoundError')
-      return E.importUnreadable.raise(`The Excel file could not be read: ${(err as Error).message}`);
-    throw err;
-  }
-}
-
-/** Reads an upload into rows, deciding the format from the content. */
-export async function readTable(bytes: Buffer): Promise<Table> {
-  if (bytes.length > MAX_IMPORT_BYTES) return tooLarge();
-  if (bytes.length === 0) return E.importEmpty.raise('The file is empty');
-  switch (sniff(bytes)) {
-    case 'xlsx':
-      return { format: 'xlsx', encoding: null, rows: await readXlsx(bytes) };
-    case 'xls':
-      return E.importUnsupportedType.raise(
-        'A legacy Excel .xls file (or a password-protected workbook): save it as .xlsx or CSV',
-      );
-    case 'binary':
-      return E.importUnsupportedType.raise('A binary file that is neither CSV nor Excel .xlsx');
-    case 'text': {
-      const { text, encoding } = decodeText(bytes);
-      return { format: 'csv', encoding, rows: readCsvText(text) };
-    }
-  }
-}
-
-export function tooLarge(): never {
-  return E.importTooLarge.raise(`At most ${MAX_IMPORT_BYTES / 1024 / 1024} MB`, {
-    limitBytes: MAX_IMPORT_BYTES,
-  });
-}
+export const decodeText = (bytes: Uint8Array) => reader.decodeText(bytes, E);
+export const checkXlsxArchive = (b: Buffer, limit?: number) => reader.checkXlsxArchive(b, E, limit);
+export const readTable = (bytes: Buffer): Promise<Table> => reader.readTable(bytes, READER);
+export const tooLarge = (): never => reader.tooLarge(E, MAX_IMPORT_BYTES);
+export const describeRowError = reader.describeRowError;
+const refuse = (errors: RowError[], rows: number): never => reader.refuseRows(E, errors, rows);
 
 // ---------------------------------------------------------------- the columns (pure)
 
@@ -311,16 +131,6 @@ const REQUIRED_COLUMNS: readonly Field[] = [
   'lng',
   'lat',
 ];
-
-/** A heading as compared: NFKC (full-width → half-width), no spaces, no * marks, no "(…)" note, lower case. */
-export function normalizeHeading(h: string): string {
-  return h
-    .normalize('NFKC')
-    .replace(/\s+/g, '')
-    .replace(/^\*+|\*+$/g, '')
-    .replace(/\([^)]*\)$/, '')
-    .toLowerCase();
-}
 
 const HEADING_TO_FIELD = new Map<string, Field>(
   FIELDS.flatMap((f) => COLUMN_NAMES[f].map((n) => [normalizeHeading(n), f] as const)),
@@ -386,13 +196,6 @@ export function mapColumns(rows: Cell[][]): { map: ColumnMap; errors: RowError[]
 }
 
 // ---------------------------------------------------------------- the values (pure)
-
-/** A cell as trimmed text (dates as local "YYYY-MM-DD HH:mm:ss"). */
-export function cellText(c: Cell | undefined): string {
-  if (c === null || c === undefined) return '';
-  if (c instanceof Date) return c.toISOString().slice(0, 19).replace('T', ' ');
-  return String(c).trim();
-}
 
 /** The instant of a wall-clock time in Asia/Shanghai; null when the fields are out of range. */
 function shanghai(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): Date | null {
@@ -460,27 +263,6 @@ export function parseLocalDate(c: Cell): string | null {
   const t = typeof c === 'number' || typeof c === 'string' ? parseTime(c) : null;
   if (!t) return null;
   return new Date(t.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-export function parseNumber(c: Cell): number | null {
-  if (typeof c === 'number') return Number.isFinite(c) ? c : null;
-  if (typeof c !== 'string') return null;
-  const s = c.normalize('NFKC').trim();
-  return /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(s) ? Number(s) : null;
-}
-
-export type Crs = 'wgs84' | 'gcj02' | 'bd09';
-/** The 坐标系 column: WGS84 (GPS) by default; GCJ-02 (高德, 腾讯); BD-09 (百度). */
-export function parseCrs(c: Cell): Crs | null {
-  const s = cellText(c)
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\s_-]/g, '');
-  if (s === '' || s === 'wgs84' || s === 'gps' || s === 'wgs') return 'wgs84';
-  if (s === 'gcj02' || s === 'gcj' || s.includes('高德') || s.includes('腾讯') || s.includes('火星'))
-    return 'gcj02';
-  if (s === 'bd09' || s === 'bd09ll' || s.includes('百度')) return 'bd09';
-  return null;
 }
 
 /** A ticket number: text of 1–64 visible characters; a numeric cell only while it keeps every digit. */
@@ -856,13 +638,7 @@ export class HotlineImportService {
       let wgs: { lng: number; lat: number; crs: 'wgs84' | 'gcj02' } | undefined;
       if (r.point) {
         const p = r.point;
-        wgs =
-          p.crs === 'bd09'
-            ? (() => {
-                const [x, y] = gcoord.transform([p.lng, p.lat], gcoord.BD09, gcoord.WGS84);
-                return { lng: x, lat: y, crs: 'wgs84' as const };
-              })()
-            : { lng: p.lng, lat: p.lat, crs: p.crs };
+        wgs = fromBd09(p);
         const located = await units.resolvePoint(wgs.lng, wgs.lat, wgs.crs);
         if (!located) {
           const swapped =
@@ -1061,22 +837,4 @@ function isExternalIdConflict(err: unknown): boolean {
   return (
     e?.code === '23505' && (e.constraint === 'event_external' || !!e.message?.includes('event_external'))
   );
-}
-
-/** The 422 answer: every defect (up to MAX_REPORTED_ERRORS), by row. */
-function refuse(errors: RowError[], rows: number): never {
-  const sorted = [...errors].sort((a, b) => a.row - b.row);
-  const shown = sorted.slice(0, MAX_REPORTED_ERRORS);
-  const badRows = new Set(sorted.map((e) => e.row)).size;
-  return E.importInvalid.raise(`${badRows} row(s) with ${errors.length} problem(s); nothing was imported`, {
-    errors: shown,
-    errorCount: errors.length,
-    rows,
-    ...(shown.length < sorted.length ? { truncated: true } : {}),
-  });
-}
-
-/** One line of a defect, for the command line. */
-export function describeRowError(e: RowError): string {
-  return `row ${e.row}${e.column ? ` (${e.column})` : ''}: ${e.message} [${e.code}]`;
 }
