@@ -8,6 +8,7 @@ import { AuditService } from './modules/access/audit.js';
 import { AccessService } from './modules/access/service.js';
 import { CategoriesService } from './modules/events/categories/service.js';
 import { EventsService } from './modules/events/service.js';
+import { PlacesService } from './modules/hazards/places/service.js';
 import { HazardTaxonomyService } from './modules/hazards/taxonomy/service.js';
 import { createMediaService, type MediaService } from './modules/media/service.js';
 import { createNotificationsService, type NotificationsService } from './modules/notifications/service.js';
@@ -24,6 +25,7 @@ export interface Services {
   categories: CategoriesService;
   events: EventsService;
   hazardTaxonomy: HazardTaxonomyService;
+  places: PlacesService;
   media: MediaService;
   notifications: NotificationsService;
   safetyIndex: SafetyIndexService;
@@ -36,6 +38,7 @@ export function createServices(db: Db, config: Config, clock: Clock = systemCloc
   const access = new AccessService(db, audit, units, config, clock);
   const categories = new CategoriesService(db, audit, units, clock);
   const hazardTaxonomy = new HazardTaxonomyService(db, audit, units, clock);
+  const places = new PlacesService(db, audit, units, clock);
   const media = createMediaService(db, audit, clock, config.dataDir);
   const notifications = createNotificationsService(db, audit, access, jobs, clock, {
     channels: config.notifyChannels,
@@ -54,6 +57,7 @@ export function createServices(db: Db, config: Config, clock: Clock = systemCloc
     categories,
     events,
     hazardTaxonomy,
+    places,
     media,
     notifications,
     safetyIndex,

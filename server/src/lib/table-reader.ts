@@ -298,6 +298,17 @@ export function fromBd09(p: { lng: number; lat: number; crs: Crs }): {
   return { lng: x, lat: y, crs: 'wgs84' };
 }
 
+/** Any of the three as WGS84 (for storing a point that was not located). */
+export function toWgs84(p: { lng: number; lat: number; crs: Crs }): { lng: number; lat: number } {
+  if (p.crs === 'wgs84') return { lng: p.lng, lat: p.lat };
+  const [x, y] = gcoord.transform(
+    [p.lng, p.lat],
+    p.crs === 'bd09' ? gcoord.BD09 : gcoord.GCJ02,
+    gcoord.WGS84,
+  );
+  return { lng: x, lat: y };
+}
+
 // ---------------------------------------------------------------- the report
 
 /** The 422 answer: every defect (up to MAX_REPORTED_ERRORS), by row; nothing was stored. */
