@@ -9,6 +9,7 @@ import { AccessService } from './modules/access/service.js';
 import { CategoriesService } from './modules/events/categories/service.js';
 import { EventsService } from './modules/events/service.js';
 import { PlacesService } from './modules/hazards/places/service.js';
+import { HazardsService } from './modules/hazards/service.js';
 import { HazardTaxonomyService } from './modules/hazards/taxonomy/service.js';
 import { createMediaService, type MediaService } from './modules/media/service.js';
 import { createNotificationsService, type NotificationsService } from './modules/notifications/service.js';
@@ -26,6 +27,7 @@ export interface Services {
   events: EventsService;
   hazardTaxonomy: HazardTaxonomyService;
   places: PlacesService;
+  hazards: HazardsService;
   media: MediaService;
   notifications: NotificationsService;
   safetyIndex: SafetyIndexService;
@@ -45,6 +47,8 @@ export function createServices(db: Db, config: Config, clock: Clock = systemCloc
   });
   const events = new EventsService(db, audit, units, categories, media, notifications, clock);
   events.registerJobs(jobs.queue, jobs.schedules);
+  const hazards = new HazardsService(db, audit, units, hazardTaxonomy, places, media, notifications, clock);
+  hazards.registerJobs(jobs.queue, jobs.schedules);
   const safetyIndex = new SafetyIndexService(db, audit, units, events, clock);
   safetyIndex.registerJobs(jobs.queue, jobs.schedules);
   return {
@@ -58,6 +62,7 @@ export function createServices(db: Db, config: Config, clock: Clock = systemCloc
     events,
     hazardTaxonomy,
     places,
+    hazards,
     media,
     notifications,
     safetyIndex,
