@@ -692,3 +692,19 @@ describe('export', () => {
     expect(await count("audit_log WHERE action = 'place.export'")).toBeGreaterThan(0);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the places routes', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/api/docs/openapi.json' })).json();
+    for (const p of [
+      '/api/v1/hazards/places',
+      '/api/v1/hazards/places/{id}',
+      '/api/v1/hazards/places/{id}/list-status',
+      '/api/v1/hazards/places/imports',
+      '/api/v1/hazards/places/export',
+      '/api/v1/hazards/places/kinds',
+    ])
+      expect(Object.keys(doc.paths)).toContain(p);
+    expect(doc.paths['/api/v1/hazards/places/{id}'].patch.requestBody).toBeDefined();
+  });
+});
