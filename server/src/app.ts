@@ -24,6 +24,8 @@ import { categoryRoutes } from './modules/events/categories/routes.js';
 import { hotlineImportRoutes } from './modules/events/hotline-routes.js';
 import { open311Routes } from './modules/events/open311/routes.js';
 import { eventRoutes } from './modules/events/routes.js';
+import { placeRoutes } from './modules/hazards/places/routes.js';
+import { hazardRoutes } from './modules/hazards/routes.js';
 import { hazardDomainRoutes } from './modules/hazards/taxonomy/routes.js';
 import { mediaRoutes } from './modules/media/routes.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
@@ -130,6 +132,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       eventRoutes(api as unknown as App, services.events);
       hotlineImportRoutes(api as unknown as App, services);
       hazardDomainRoutes(api as unknown as App, services.hazardTaxonomy);
+      placeRoutes(api as unknown as App, services.places);
+      hazardRoutes(api as unknown as App, services.hazards);
       mediaRoutes(api as unknown as App, services.media);
       notificationRoutes(api as unknown as App, services.notifications);
       safetyIndexRoutes(api as unknown as App, services.safetyIndex);

@@ -8,6 +8,8 @@ import { AuditService } from './modules/access/audit.js';
 import { AccessService } from './modules/access/service.js';
 import { CategoriesService } from './modules/events/categories/service.js';
 import { EventsService } from './modules/events/service.js';
+import { PlacesService } from './modules/hazards/places/service.js';
+import { HazardsService } from './modules/hazards/service.js';
 import { HazardTaxonomyService } from './modules/hazards/taxonomy/service.js';
 import { createMediaService, type MediaService } from './modules/media/service.js';
 import { createNotificationsService, type NotificationsService } from './modules/notifications/service.js';
@@ -24,6 +26,8 @@ export interface Services {
   categories: CategoriesService;
   events: EventsService;
   hazardTaxonomy: HazardTaxonomyService;
+  places: PlacesService;
+  hazards: HazardsService;
   media: MediaService;
   notifications: NotificationsService;
   safetyIndex: SafetyIndexService;
@@ -36,12 +40,15 @@ export function createServices(db: Db, config: Config, clock: Clock = systemCloc
   const access = new AccessService(db, audit, units, config, clock);
   const categories = new CategoriesService(db, audit, units, clock);
   const hazardTaxonomy = new HazardTaxonomyService(db, audit, units, clock);
+  const places = new PlacesService(db, audit, units, clock);
   const media = createMediaService(db, audit, clock, config.dataDir);
   const notifications = createNotificationsService(db, audit, access, jobs, clock, {
     channels: config.notifyChannels,
   });
   const events = new EventsService(db, audit, units, categories, media, notifications, clock);
   events.registerJobs(jobs.queue, jobs.schedules);
+  const hazards = new HazardsService(db, audit, units, hazardTaxonomy, places, media, notifications, clock);
+  hazards.registerJobs(jobs.queue, jobs.schedules);
   const safetyIndex = new SafetyIndexService(db, audit, units, events, clock, {
     media,
     notifier: notifications,
@@ -57,6 +64,8 @@ export function createServices(db: Db, config: Config, clock: Clock = systemCloc
     categories,
     events,
     hazardTaxonomy,
+    places,
+    hazards,
     media,
     notifications,
     safetyIndex,

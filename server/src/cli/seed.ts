@@ -18,6 +18,7 @@ const STAGE_LABELS: Record<SeedStage, string> = {
   police_beats: 'police beats',
   people: 'people',
   accounts: 'demo accounts',
+  places: 'places and enterprises',
   events: 'events (a week through the loop)',
   safety_index: 'safety index (six published months)',
 };
@@ -76,6 +77,7 @@ The demo accounts (admin, dispatcher, … one per role) use the demo password gi
           `  population    ${summary.population.toLocaleString('en')}`,
           `  people        ${summary.people.toLocaleString('en')} with ${summary.assignments.toLocaleString('en')} assignments`,
           `  departments   ${summary.departments}, police beats ${summary.policeBeats}`,
+          `  places        ${summary.places} places and enterprises, a few on the black or white list`,
           `  accounts      ${summary.accounts} demo accounts, password ${DEMO_PASSWORD}:`,
           ...DEMO_ACCOUNTS.map((a) => `    ${a.username.padEnd(22)} ${a.description}`),
         ].join('\n'),

@@ -1,30 +1,67 @@
-// Reading an uploaded table (pure): CSV in UTF-8 (with or without BOM), GBK/GB18030 (what Chinese spreadsheets
-// and government systems write by default) or UTF-16 with a BOM, and Excel .xlsx (first sheet), the format
-// decided from the content, never the file name. An .xlsx is checked before it is unpacked (a workbook
-// inside, its real unpacked size within a limit: a guard against ZIP bombs). Used by every import (12345
-// hotline items, the safety index's external data, places, hazard lists); each caller maps TableReadError's
-// kind to its own error codes.
+// Reading an uploaded table for an import: CSV (UTF-8 with or without BOM; GBK/GB18030, which Chinese
+// spreadsheets and government systems write by default; UTF-16 with a BOM) or Excel .xlsx (first sheet),
+// recognised from the content, never the file name; with the guards every importer needs (size, ZIP
+// bombs, legacy .xls) and the shape of the per-row error report (row as the spreadsheet shows it, header =
+// row 1; the column as headed in the file; a stable code; a message).
+//
+// Pure apart from decompression: no database, no module. Each importer declares the refusals under its
+// own module's codes — `defineErrors('<module>', IMPORT_ERROR_DEFS)` — and passes them in, so a refusal
+// of the hotline import stays `events.import_*` and one of the places import is `hazards.import_*`.
+// (Moved here from modules/events/hotline-import.ts, which now uses it.)
 import { inflateRawSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
+import gcoordModule from 'gcoord';
 import { readSheet } from 'read-excel-file/node';
+import { z } from 'zod';
+import type { ErrorDef } from '../http/errors.js';
 
-/** An .xlsx may unpack to at most this much (a guard against ZIP bombs). */
+// the package's types describe its CommonJS wrapper: the default export is the module itself
+const gcoord = gcoordModule as unknown as (typeof gcoordModule)['default'];
+
+/** An .xlsx may unpack to at most this much by default (a guard against ZIP bombs). */
 export const MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024;
+/** At most this many defects are listed (the count says how many there were). */
+export const MAX_REPORTED_ERRORS = 1000;
 
-export type TableReadErrorKind = 'too_large' | 'empty' | 'unsupported_type' | 'unreadable' | 'malformed_csv';
+/** The refusals of an upload, declared by each importer under its module: defineErrors(m, IMPORT_ERROR_DEFS). */
+export const IMPORT_ERROR_DEFS = {
+  importNotMultipart: [415, 'Send the file as multipart/form-data'],
+  importNoFile: [400, 'Send exactly one file (CSV or Excel .xlsx)'],
+  importTooLarge: [413, 'The file is too large to import'],
+  importUnsupportedType: [415, 'Only CSV (UTF-8, GBK/GB18030) and Excel .xlsx files can be imported'],
+  importUnreadable: [422, 'The file could not be read'],
+  importEmpty: [422, 'The file holds no rows to import'],
+  importInvalid: [422, 'Nothing was imported: some rows are wrong'],
+} as const satisfies Record<string, readonly [number, string]>;
 
-/** Why a file cannot be read as a table; `row` for malformed CSV, `limitBytes` when too large. */
-export class TableReadError extends Error {
-  constructor(
-    readonly kind: TableReadErrorKind,
-    message: string,
-    readonly row?: number,
-    readonly limitBytes?: number,
-  ) {
-    super(message);
-    this.name = 'TableReadError';
-  }
+type Raising = ErrorDef & { raise: (detail?: string, extras?: Record<string, unknown>) => never };
+export type ImportErrors = Record<keyof typeof IMPORT_ERROR_DEFS, Raising>;
+
+export interface ReaderOptions {
+  errors: ImportErrors;
+  /** Largest file accepted (bytes). */
+  maxBytes: number;
+  /** What an .xlsx may unpack to (default MAX_XLSX_UNPACKED_BYTES). */
+  maxUnpackedBytes?: number;
 }
+
+/** One defect: the spreadsheet row (header = row 1), the column as headed in the file, a stable code. */
+export const rowError = z.object({
+  row: z.number().int().describe('The row as the spreadsheet shows it (the header is row 1)'),
+  column: z.string().optional().describe('The column, as headed in the file'),
+  code: z.string().describe('A stable code, e.g. missing_value, invalid_credit_code, duplicate_in_file'),
+  message: z.string(),
+});
+export type RowError = z.infer<typeof rowError>;
+
+/** The dry-run switch of every import route's query. */
+export const dryRunField = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((v) => v === 'true')
+  .describe('Check the file and report, but import nothing');
+
+// ---------------------------------------------------------------- reading the file
 
 export type Cell = string | number | boolean | Date | null;
 
@@ -49,7 +86,7 @@ export function sniff(bytes: Uint8Array): 'xlsx' | 'xls' | 'text' | 'binary' {
 }
 
 /** Text from bytes: a BOM decides; else valid UTF-8 is UTF-8, and anything else is tried as GB18030 (⊃ GBK). */
-export function decodeText(bytes: Uint8Array): { text: string; encoding: string } {
+export function decodeText(bytes: Uint8Array, E: ImportErrors): { text: string; encoding: string } {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
     return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8-bom' };
   if (bytes[0] === 0xff && bytes[1] === 0xfe)
@@ -62,13 +99,13 @@ export function decodeText(bytes: Uint8Array): { text: string; encoding: string 
     try {
       return { text: new TextDecoder('gb18030', { fatal: true }).decode(bytes), encoding: 'gb18030' };
     } catch {
-      throw new TableReadError('unsupported_type', 'The text is neither UTF-8 nor GBK/GB18030');
+      return E.importUnsupportedType.raise('The text is neither UTF-8 nor GBK/GB18030');
     }
   }
 }
 
 /** Rows of CSV text; the delimiter (comma, tab or semicolon) is the one the first line uses most. */
-export function readCsvText(text: string): Cell[][] {
+export function readCsvText(text: string, E: ImportErrors): Cell[][] {
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
   const counts = [',', '\t', ';'].map((d) => [d, firstLine.split(d).length] as const);
   const delimiter = counts.reduce((a, b) => (b[1] > a[1] ? b : a))[0];
@@ -83,7 +120,10 @@ export function readCsvText(text: string): Cell[][] {
     const e = err as { code?: string; records?: number; message: string };
     if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
       const row = (e.records ?? 0) + 1;
-      throw new TableReadError('malformed_csv', `Row ${row}: ${e.message}`, row);
+      return E.importInvalid.raise(`Row ${row}: ${e.message}`, {
+        errors: [{ row, code: 'malformed_csv', message: e.message }],
+        errorCount: 1,
+      });
     }
     throw err;
   }
@@ -132,17 +172,17 @@ function zipEntries(b: Buffer): ZipEntry[] | null {
  * entry inflated with a cap, not its declared size, which a crafted file can understate) within the limit.
  * Answers the unpacked size.
  */
-export function checkXlsxArchive(b: Buffer, limit = MAX_XLSX_UNPACKED_BYTES): number {
+export function checkXlsxArchive(b: Buffer, E: ImportErrors, limit = MAX_XLSX_UNPACKED_BYTES): number {
   const entries = zipEntries(b);
   if (!entries)
-    throw new TableReadError('unreadable', 'The Excel file is damaged (its ZIP directory is unreadable)');
+    return E.importUnreadable.raise('The Excel file is damaged (its ZIP directory is unreadable)');
   if (!entries.some((e) => e.name === 'xl/workbook.xml'))
-    throw new TableReadError('unsupported_type', 'A ZIP archive that is not an Excel workbook (.xlsx)');
+    return E.importUnsupportedType.raise('A ZIP archive that is not an Excel workbook (.xlsx)');
   let total = 0;
   for (const e of entries) {
     const lh = e.localOffset;
     if (lh + 30 > b.length || b.readUInt32LE(lh) !== 0x04034b50)
-      throw new TableReadError('unreadable', 'The Excel file is damaged');
+      return E.importUnreadable.raise('The Excel file is damaged');
     const start = lh + 30 + b.readUInt16LE(lh + 26) + b.readUInt16LE(lh + 28);
     const data = b.subarray(start, start + e.compressedSize);
     let size: number;
@@ -152,54 +192,71 @@ export function checkXlsxArchive(b: Buffer, limit = MAX_XLSX_UNPACKED_BYTES): nu
         size = inflateRawSync(data, { maxOutputLength: limit - total + 1 }).length;
       } catch (err) {
         if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') size = limit + 1;
-        else throw new TableReadError('unreadable', 'The Excel file is damaged');
+        else return E.importUnreadable.raise('The Excel file is damaged');
       }
-    } else throw new TableReadError('unreadable', 'The Excel file uses an unsupported compression');
+    } else return E.importUnreadable.raise('The Excel file uses an unsupported compression');
     total += size;
     if (total > limit)
-      throw new TableReadError(
-        'too_large',
+      return E.importTooLarge.raise(
         `The workbook unpacks to more than ${Math.round(limit / 1024 / 1024)} MB`,
-        undefined,
-        limit,
+        { limitBytes: limit },
       );
   }
   return total;
 }
 
 /** The first sheet of an .xlsx as rows of cells (date cells as Dates whose UTC fields are the wall clock). */
-export async function readXlsx(bytes: Buffer): Promise<Cell[][]> {
-  checkXlsxArchive(bytes);
+export async function readXlsx(
+  bytes: Buffer,
+  E: ImportErrors,
+  limit = MAX_XLSX_UNPACKED_BYTES,
+): Promise<Cell[][]> {
+  checkXlsxArchive(bytes, E, limit);
   try {
     return (await readSheet(bytes)) as unknown as Cell[][];
   } catch (err) {
     const name = (err as Error).name;
     if (name === 'InvalidInputError' || name === 'InvalidSpreadsheetError' || name === 'SheetNotFoundError')
-      throw new TableReadError('unreadable', `The Excel file could not be read: ${(err as Error).message}`);
+      return E.importUnreadable.raise(`The Excel file could not be read: ${(err as Error).message}`);
     throw err;
   }
 }
 
 /** Reads an upload into rows, deciding the format from the content. */
-export async function readTable(bytes: Buffer, maxBytes: number): Promise<Table> {
-  if (bytes.length > maxBytes)
-    throw new TableReadError('too_large', `At most ${maxBytes / 1024 / 1024} MB`, undefined, maxBytes);
-  if (bytes.length === 0) throw new TableReadError('empty', 'The file is empty');
+export async function readTable(bytes: Buffer, o: ReaderOptions): Promise<Table> {
+  const E = o.errors;
+  if (bytes.length > o.maxBytes) return tooLarge(E, o.maxBytes);
+  if (bytes.length === 0) return E.importEmpty.raise('The file is empty');
   switch (sniff(bytes)) {
     case 'xlsx':
-      return { format: 'xlsx', encoding: null, rows: await readXlsx(bytes) };
+      return { format: 'xlsx', encoding: null, rows: await readXlsx(bytes, E, o.maxUnpackedBytes) };
     case 'xls':
-      throw new TableReadError(
-        'unsupported_type',
+      return E.importUnsupportedType.raise(
         'A legacy Excel .xls file (or a password-protected workbook): save it as .xlsx or CSV',
       );
     case 'binary':
-      throw new TableReadError('unsupported_type', 'A binary file that is neither CSV nor Excel .xlsx');
+      return E.importUnsupportedType.raise('A binary file that is neither CSV nor Excel .xlsx');
     case 'text': {
-      const { text, encoding } = decodeText(bytes);
-      return { format: 'csv', encoding, rows: readCsvText(text) };
+      const { text, encoding } = decodeText(bytes, E);
+      return { format: 'csv', encoding, rows: readCsvText(text, E) };
     }
   }
+}
+
+export function tooLarge(E: ImportErrors, maxBytes: number): never {
+  return E.importTooLarge.raise(`At most ${maxBytes / 1024 / 1024} MB`, { limitBytes: maxBytes });
+}
+
+// ---------------------------------------------------------------- headings and values
+
+/** A heading as compared: NFKC (full-width → half-width), no spaces, no * marks, no "(…)" note, lower case. */
+export function normalizeHeading(h: string): string {
+  return h
+    .normalize('NFKC')
+    .replace(/\s+/g, '')
+    .replace(/^\*+|\*+$/g, '')
+    .replace(/\([^)]*\)$/, '')
+    .toLowerCase();
 }
 
 /** A cell as trimmed text (dates as local "YYYY-MM-DD HH:mm:ss"). */
@@ -207,4 +264,67 @@ export function cellText(c: Cell | undefined): string {
   if (c === null || c === undefined) return '';
   if (c instanceof Date) return c.toISOString().slice(0, 19).replace('T', ' ');
   return String(c).trim();
+}
+
+export function parseNumber(c: Cell): number | null {
+  if (typeof c === 'number') return Number.isFinite(c) ? c : null;
+  if (typeof c !== 'string') return null;
+  const s = c.normalize('NFKC').trim();
+  return /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(s) ? Number(s) : null;
+}
+
+export type Crs = 'wgs84' | 'gcj02' | 'bd09';
+/** A 坐标系 cell: WGS84 (GPS) by default; GCJ-02 (高德, 腾讯); BD-09 (百度). */
+export function parseCrs(c: Cell): Crs | null {
+  const s = cellText(c)
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s_-]/g, '');
+  if (s === '' || s === 'wgs84' || s === 'gps' || s === 'wgs') return 'wgs84';
+  if (s === 'gcj02' || s === 'gcj' || s.includes('高德') || s.includes('腾讯') || s.includes('火星'))
+    return 'gcj02';
+  if (s === 'bd09' || s === 'bd09ll' || s.includes('百度')) return 'bd09';
+  return null;
+}
+
+/** A BD-09 point as WGS84; other systems as they are (the units service converts GCJ-02 itself). */
+export function fromBd09(p: { lng: number; lat: number; crs: Crs }): {
+  lng: number;
+  lat: number;
+  crs: 'wgs84' | 'gcj02';
+} {
+  if (p.crs !== 'bd09') return { lng: p.lng, lat: p.lat, crs: p.crs };
+  const [x, y] = gcoord.transform([p.lng, p.lat], gcoord.BD09, gcoord.WGS84);
+  return { lng: x, lat: y, crs: 'wgs84' };
+}
+
+/** Any of the three as WGS84 (for storing a point that was not located). */
+export function toWgs84(p: { lng: number; lat: number; crs: Crs }): { lng: number; lat: number } {
+  if (p.crs === 'wgs84') return { lng: p.lng, lat: p.lat };
+  const [x, y] = gcoord.transform(
+    [p.lng, p.lat],
+    p.crs === 'bd09' ? gcoord.BD09 : gcoord.GCJ02,
+    gcoord.WGS84,
+  );
+  return { lng: x, lat: y };
+}
+
+// ---------------------------------------------------------------- the report
+
+/** The 422 answer: every defect (up to MAX_REPORTED_ERRORS), by row; nothing was stored. */
+export function refuseRows(E: ImportErrors, errors: RowError[], rows: number): never {
+  const sorted = [...errors].sort((a, b) => a.row - b.row);
+  const shown = sorted.slice(0, MAX_REPORTED_ERRORS);
+  const badRows = new Set(sorted.map((e) => e.row)).size;
+  return E.importInvalid.raise(`${badRows} row(s) with ${errors.length} problem(s); nothing was imported`, {
+    errors: shown,
+    errorCount: errors.length,
+    rows,
+    ...(shown.length < sorted.length ? { truncated: true } : {}),
+  });
+}
+
+/** One line of a defect, for the command line. */
+export function describeRowError(e: RowError): string {
+  return `row ${e.row}${e.column ? ` (${e.column})` : ''}: ${e.message} [${e.code}]`;
 }

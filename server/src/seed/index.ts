@@ -12,6 +12,7 @@ import { seedEventHistory } from './events-history.js';
 import { centroid, type Ring } from './geometry.js';
 import { generateLayout, type Level, type Scale } from './layout.js';
 import { generateOrganisation, holderKey } from './people.js';
+import { seedPlaces } from './places.js';
 import { seedIndexHistory } from './safety-index.js';
 
 export { DEMO_ACCOUNTS, type DemoAccount } from './accounts.js';
@@ -24,6 +25,7 @@ export type SeedStage =
   | 'police_beats'
   | 'people'
   | 'accounts'
+  | 'places'
   | 'events'
   | 'safety_index';
 
@@ -34,6 +36,8 @@ export interface SeedOptions {
   eventDays?: number;
   /** Months of published safety-index runs before the current month (default 6; 0 for none). */
   indexMonths?: number;
+  /** Registered places and enterprises (default 400; 0 for none). */
+  placeCount?: number;
   /** The end of the events' history (default: now). */
   now?: Date;
   /** Called as each stage advances (done of total items). */
@@ -49,6 +53,7 @@ export interface SeedSummary {
   people: number;
   assignments: number;
   accounts: number;
+  places: number;
   events: number;
   indexRuns: number;
   population: number;
@@ -116,6 +121,14 @@ export async function seedDemo(services: Services, opts: SeedOptions): Promise<S
     progress('accounts', i + 1, DEMO_ACCOUNTS.length);
   }
 
+  const registry = await seedPlaces(services, units, {
+    seed: opts.seed,
+    districtCode: DEMO_DISTRICT_CODE,
+    count: opts.placeCount ?? 400,
+    now: opts.now ?? new Date(),
+    onProgress: (done, total) => progress('places', done, total),
+  });
+
   // the demo's reports come from the micro-grids of the district (a convex cell's centroid lies inside it)
   const places = units
     .filter((u) => u.level === 'micro_grid' && u.code.startsWith(DEMO_DISTRICT_CODE) && u.boundary)
@@ -166,6 +179,7 @@ export async function seedDemo(services: Services, opts: SeedOptions): Promise<S
     people: org.people.length,
     assignments: org.people.reduce((s, p) => s + p.assignments.length, 0),
     accounts: DEMO_ACCOUNTS.length,
+    places: registry.places,
     events,
     indexRuns: index.runs,
     population: units.filter((u) => u.level === 'county').reduce((s, u) => s + (u.population ?? 0), 0),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/context.js';
 import { DEMO_PASSWORD } from '../config.js';
 import { SYSTEM } from '../modules/access/actor.js';
+import { checkCreditCode } from '../modules/hazards/places/credit-code.js';
 import { DEMO_ACCOUNTS, SeedRefusedError, type SeedSummary, seedDemo } from './index.js';
 
 let ctx: TestContext;
@@ -91,6 +92,43 @@ describe('seedDemo at the Ouhai scale', () => {
     const colors = new Set(villages.items.map((i) => i.color));
     expect(colors.size).toBeGreaterThanOrEqual(3);
     expect(villages.items.every((i) => i.score !== null && i.color !== null)).toBe(true);
+  });
+
+  it('registers 400 places in the micro-grids of the district, a handful black or white listed', async () => {
+    expect(summary.places).toBe(400);
+    const kinds = await q<{ kind: string; n: number }>(
+      'SELECT kind, count(*)::int AS n FROM place GROUP BY 1',
+    );
+    const by = Object.fromEntries(kinds.map((r) => [r.kind, r.n]));
+    expect(Object.values(by).reduce((a, b) => a + b, 0)).toBe(400);
+    for (const k of [
+      'shop',
+      'rental_housing',
+      'three_in_one',
+      'enterprise',
+      'construction_site',
+      'gas_station',
+    ])
+      expect(by[k] ?? 0, k).toBeGreaterThan(0);
+    const [outside] = await q<{ n: number }>(
+      `SELECT count(*)::int AS n FROM place p WHERE p.unit_path NOT LIKE '/3303/330304/%'
+         OR NOT EXISTS (SELECT 1 FROM unit u WHERE u.id = p.unit_id AND u.level = 'micro_grid')`,
+    );
+    expect(outside?.n).toBe(0);
+    const codes = await q<{ credit_code: string }>(
+      'SELECT credit_code FROM place WHERE credit_code IS NOT NULL',
+    );
+    expect(codes.length).toBeGreaterThan(200);
+    expect(codes.filter((c) => !checkCreditCode(c.credit_code).ok)).toEqual([]);
+    const lists = await q<{ list_status: string; n: number }>(
+      `SELECT list_status, count(*)::int AS n FROM place WHERE list_status <> 'none' GROUP BY 1 ORDER BY 1`,
+    );
+    expect(lists.map((l) => l.list_status)).toEqual(['black', 'white']);
+    for (const l of lists) expect(l.n).toBeGreaterThanOrEqual(3);
+    const history = await q<{ by_name: string; at: Date }>('SELECT by_name, at FROM place_list_history');
+    expect(history.length).toBe(lists.reduce((s, l) => s + l.n, 0) + 2); // one came off the black list
+    expect(history.every((h) => h.at < new Date('2026-11-23T04:00:00Z'))).toBe(true);
+    expect(new Set(history.map((h) => h.by_name))).toContain('safety_office');
   });
 
   it('creates Wenzhou as the root and Ouhai under it with its 13 real towns', async () => {

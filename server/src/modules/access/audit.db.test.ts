@@ -46,6 +46,31 @@ describe('audit log', () => {
     expect(await ctx.db.query("SELECT 1 FROM audit_log WHERE action = 'test.rolled_back'")).toEqual([]);
   });
 
+  it('appends many entries in one statement, in order, with unit paths and secrets redacted', async () => {
+    const t1 = await unitId('T1');
+    await ctx.services.audit.recordMany(ctx.db, [
+      { actor: SYSTEM, action: 'test.bulk', entityType: 'test', entityId: 1, unitId: t1, after: { n: 1 } },
+      {
+        actor: SYSTEM,
+        action: 'test.bulk',
+        entityType: 'test',
+        entityId: 2,
+        unitPath: '/C1/T2/',
+        after: { token: 'tok-x' },
+      },
+      { actor: SYSTEM, action: 'test.bulk', entityType: 'test', entityId: 3 },
+    ]);
+    await ctx.services.audit.recordMany(ctx.db, []);
+    const rows = await ctx.db.query<{ entity_id: string; unit_path: string | null; after: unknown }>(
+      "SELECT entity_id, unit_path, after FROM audit_log WHERE action = 'test.bulk' ORDER BY id",
+    );
+    expect(rows).toEqual([
+      { entity_id: '1', unit_path: '/C1/T1/', after: { n: 1 } },
+      { entity_id: '2', unit_path: '/C1/T2/', after: { token: '[redacted]' } },
+      { entity_id: '3', unit_path: null, after: null },
+    ]);
+  });
+
   it('keeps secrets out whatever the caller passes', async () => {
     await ctx.services.audit.record(ctx.db, {
       actor: SYSTEM,

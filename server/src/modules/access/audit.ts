@@ -50,7 +50,19 @@ export class AuditService {
 
   /** Appends one entry with the caller's transaction (pass its Queryable). */
   async record(q: Queryable, e: AuditEvent): Promise<void> {
-    await repo.insertAudit(q, {
+    await repo.insertAudit(q, this.row(e));
+  }
+
+  /** Appends many entries in one statement, in order (bulk imports: one entry per record changed). */
+  async recordMany(q: Queryable, es: readonly AuditEvent[]): Promise<void> {
+    await repo.insertAudits(
+      q,
+      es.map((e) => this.row(e)),
+    );
+  }
+
+  private row(e: AuditEvent) {
+    return {
       at: this.clock.now(),
       actorId: actorId(e.actor),
       actorName: actorName(e.actor),
@@ -62,7 +74,7 @@ export class AuditService {
       before: toJson(e.before),
       after: toJson(e.after),
       requestId: e.requestId ?? null,
-    });
+    };
   }
 
   /** Newest first. Entries tied to a unit are shown only when the unit lies in the actor's subtree. */

@@ -392,6 +392,36 @@ export async function insertAudit(
   );
 }
 
+/** Many entries in one statement, in the order given (bulk imports); unit paths as insertAudit finds them. */
+export async function insertAudits(q: Queryable, es: readonly Parameters<typeof insertAudit>[1][]) {
+  if (!es.length) return;
+  const col = <T>(f: (e: Parameters<typeof insertAudit>[1]) => T) => es.map(f);
+  await q.query(
+    `INSERT INTO audit_log (at, actor_id, actor_name, action, entity_type, entity_id, unit_id, unit_path, before, after, request_id)
+     SELECT t.at, t.actor_id, t.actor_name, t.action, t.entity_type, t.entity_id, t.unit_id,
+            COALESCE(t.unit_path, (SELECT path FROM unit WHERE id = t.unit_id)), t.before::jsonb, t.after::jsonb,
+            t.request_id
+       FROM unnest($1::timestamptz[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],
+                   $8::text[], $9::text[], $10::text[], $11::text[])
+            WITH ORDINALITY AS t(at, actor_id, actor_name, action, entity_type, entity_id, unit_id, unit_path,
+                                 before, after, request_id, ord)
+      ORDER BY t.ord`,
+    [
+      col((e) => e.at),
+      col((e) => e.actorId),
+      col((e) => e.actorName),
+      col((e) => e.action),
+      col((e) => e.entityType),
+      col((e) => e.entityId),
+      col((e) => e.unitId),
+      col((e) => e.unitPath),
+      col((e) => e.before),
+      col((e) => e.after),
+      col((e) => e.requestId),
+    ],
+  );
+}
+
 export interface AuditListFilter {
   entityType?: string | undefined;
   entityId?: string | undefined;

@@ -7,21 +7,22 @@
 // transaction makes each create join it), as source 'hotline' with the ticket number as external id.
 //
 // The first half of this file is pure (reading and parsing); HotlineImportService applies the rules.
-import gcoordModule from 'gcoord';
 import { z } from 'zod';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/index.js';
 import { AppError, defineErrors, HttpErrors } from '../../http/errors.js';
+import * as reader from '../../lib/table-reader.js';
 import {
   type Cell,
+  type Crs,
   cellText,
-  readTable as readAnyTable,
-  checkXlsxArchive as readCheckXlsx,
-  readCsvText,
-  decodeText as readDecodeText,
-  sniff,
+  fromBd09,
+  IMPORT_ERROR_DEFS,
+  normalizeHeading,
+  parseCrs,
+  parseNumber,
+  type RowError,
   type Table,
-  TableReadError,
 } from '../../lib/table-reader.js';
 import { type Actor, SYSTEM } from '../access/actor.js';
 import type { AuditService } from '../access/audit.js';
@@ -44,8 +45,6 @@ export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
  * PostgreSQL and ~40–50 ms on PGlite on a busy 2-core machine, so 5,000 rows take one to four minutes.
  */
 export const MAX_IMPORT_ROWS = 5_000;
-/** At most this many defects are listed (the count says how many there were). */
-export const MAX_REPORTED_ERRORS = 1000;
 /** A call time later than now by more than this is a mistake. */
 const FUTURE_TOLERANCE_MS = 10 * 60_000;
 /** Call times before this are mistakes (an empty Excel date cell reads as 1899/1900). */
@@ -53,36 +52,11 @@ const EARLIEST = Date.UTC(2000, 0, 1);
 /** Where the header row may be: the 12345 export puts a title row or two above it. */
 const HEADER_SEARCH_ROWS = 10;
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
-// the package's types describe its CommonJS wrapper: the default export is the module itself
-const gcoord = gcoordModule as unknown as (typeof gcoordModule)['default'];
 
-export const HotlineImportErrors = defineErrors('events', {
-  importNotMultipart: [415, 'Send the file as multipart/form-data'],
-  importNoFile: [400, 'Send exactly one file (CSV or Excel .xlsx)'],
-  importTooLarge: [413, 'The file is too large to import'],
-  importUnsupportedType: [415, 'Only CSV (UTF-8, GBK/GB18030) and Excel .xlsx files can be imported'],
-  importUnreadable: [422, 'The file could not be read'],
-  importEmpty: [422, 'The file holds no rows to import'],
-  importInvalid: [422, 'Nothing was imported: some rows are wrong'],
-});
+export const HotlineImportErrors = defineErrors('events', IMPORT_ERROR_DEFS);
 const E = HotlineImportErrors;
 
-/** One defect: the spreadsheet row (header = row 1), the column as headed in the file, a stable code. */
-export const rowError = z.object({
-  row: z.number().int().describe('The row as the spreadsheet shows it (the header is row 1)'),
-  column: z.string().optional().describe('The column, as headed in the file'),
-  code: z.string().describe('A stable code, e.g. missing_value, unknown_category, already_imported'),
-  message: z.string(),
-});
-export type RowError = z.infer<typeof rowError>;
-
-export const importQuery = z.object({
-  dryRun: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true')
-    .describe('Check the file and report, but import nothing'),
-});
+export const importQuery = z.object({ dryRun: reader.dryRunField });
 
 export const importResult = z.object({
   dryRun: z.boolean(),
@@ -96,63 +70,28 @@ export const importResult = z.object({
 });
 export type ImportResult = z.infer<typeof importResult>;
 
-// ---------------------------------------------------------------- reading the file (lib/table-reader.ts)
+// ---------------------------------------------------------------- reading the file (pure)
+// The generic reader lives in lib/table-reader.ts; these bind it to this import's limits and codes.
 
-export type { Cell, Table };
-export { readCsvText, sniff };
+export {
+  type Cell,
+  MAX_REPORTED_ERRORS,
+  MAX_XLSX_UNPACKED_BYTES,
+  type RowError,
+  rowError,
+  sniff,
+  type Table,
+} from '../../lib/table-reader.js';
+export { cellText, normalizeHeading, parseCrs, parseNumber };
 
-/** The shared reader's refusals as this import's error codes. */
-function asImportError(err: unknown): never {
-  if (!(err instanceof TableReadError)) throw err;
-  switch (err.kind) {
-    case 'too_large':
-      return E.importTooLarge.raise(err.message, { limitBytes: err.limitBytes ?? MAX_IMPORT_BYTES });
-    case 'empty':
-      return E.importEmpty.raise(err.message);
-    case 'unsupported_type':
-      return E.importUnsupportedType.raise(err.message);
-    case 'unreadable':
-      return E.importUnreadable.raise(err.message);
-    case 'malformed_csv': {
-      const row = err.row ?? 1;
-      return E.importInvalid.raise(err.message, {
-        errors: [{ row, code: 'malformed_csv', message: err.message }],
-        errorCount: 1,
-      });
-    }
-  }
-}
+const READER: reader.ReaderOptions = { errors: E, maxBytes: MAX_IMPORT_BYTES };
 
-export function decodeText(bytes: Uint8Array): { text: string; encoding: string } {
-  try {
-    return readDecodeText(bytes);
-  } catch (err) {
-    return asImportError(err);
-  }
-}
-
-export function checkXlsxArchive(b: Buffer, limit?: number): number {
-  try {
-    return readCheckXlsx(b, limit);
-  } catch (err) {
-    return asImportError(err);
-  }
-}
-
-/** Reads an upload into rows, deciding the format from the content. */
-export async function readTable(bytes: Buffer): Promise<Table> {
-  try {
-    return await readAnyTable(bytes, MAX_IMPORT_BYTES);
-  } catch (err) {
-    return asImportError(err);
-  }
-}
-
-export function tooLarge(): never {
-  return E.importTooLarge.raise(`At most ${MAX_IMPORT_BYTES / 1024 / 1024} MB`, {
-    limitBytes: MAX_IMPORT_BYTES,
-  });
-}
+export const decodeText = (bytes: Uint8Array) => reader.decodeText(bytes, E);
+export const checkXlsxArchive = (b: Buffer, limit?: number) => reader.checkXlsxArchive(b, E, limit);
+export const readTable = (bytes: Buffer): Promise<Table> => reader.readTable(bytes, READER);
+export const tooLarge = (): never => reader.tooLarge(E, MAX_IMPORT_BYTES);
+export const describeRowError = reader.describeRowError;
+const refuse = (errors: RowError[], rows: number): never => reader.refuseRows(E, errors, rows);
 
 // ---------------------------------------------------------------- the columns (pure)
 
@@ -192,16 +131,6 @@ const REQUIRED_COLUMNS: readonly Field[] = [
   'lng',
   'lat',
 ];
-
-/** A heading as compared: NFKC (full-width → half-width), no spaces, no * marks, no "(…)" note, lower case. */
-export function normalizeHeading(h: string): string {
-  return h
-    .normalize('NFKC')
-    .replace(/\s+/g, '')
-    .replace(/^\*+|\*+$/g, '')
-    .replace(/\([^)]*\)$/, '')
-    .toLowerCase();
-}
 
 const HEADING_TO_FIELD = new Map<string, Field>(
   FIELDS.flatMap((f) => COLUMN_NAMES[f].map((n) => [normalizeHeading(n), f] as const)),
@@ -267,8 +196,6 @@ export function mapColumns(rows: Cell[][]): { map: ColumnMap; errors: RowError[]
 }
 
 // ---------------------------------------------------------------- the values (pure)
-
-export { cellText };
 
 /** The instant of a wall-clock time in Asia/Shanghai; null when the fields are out of range. */
 function shanghai(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): Date | null {
@@ -336,27 +263,6 @@ export function parseLocalDate(c: Cell): string | null {
   const t = typeof c === 'number' || typeof c === 'string' ? parseTime(c) : null;
   if (!t) return null;
   return new Date(t.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-export function parseNumber(c: Cell): number | null {
-  if (typeof c === 'number') return Number.isFinite(c) ? c : null;
-  if (typeof c !== 'string') return null;
-  const s = c.normalize('NFKC').trim();
-  return /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(s) ? Number(s) : null;
-}
-
-export type Crs = 'wgs84' | 'gcj02' | 'bd09';
-/** The 坐标系 column: WGS84 (GPS) by default; GCJ-02 (高德, 腾讯); BD-09 (百度). */
-export function parseCrs(c: Cell): Crs | null {
-  const s = cellText(c)
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\s_-]/g, '');
-  if (s === '' || s === 'wgs84' || s === 'gps' || s === 'wgs') return 'wgs84';
-  if (s === 'gcj02' || s === 'gcj' || s.includes('高德') || s.includes('腾讯') || s.includes('火星'))
-    return 'gcj02';
-  if (s === 'bd09' || s === 'bd09ll' || s.includes('百度')) return 'bd09';
-  return null;
 }
 
 /** A ticket number: text of 1–64 visible characters; a numeric cell only while it keeps every digit. */
@@ -732,13 +638,7 @@ export class HotlineImportService {
       let wgs: { lng: number; lat: number; crs: 'wgs84' | 'gcj02' } | undefined;
       if (r.point) {
         const p = r.point;
-        wgs =
-          p.crs === 'bd09'
-            ? (() => {
-                const [x, y] = gcoord.transform([p.lng, p.lat], gcoord.BD09, gcoord.WGS84);
-                return { lng: x, lat: y, crs: 'wgs84' as const };
-              })()
-            : { lng: p.lng, lat: p.lat, crs: p.crs };
+        wgs = fromBd09(p);
         const located = await units.resolvePoint(wgs.lng, wgs.lat, wgs.crs);
         if (!located) {
           const swapped =
@@ -937,22 +837,4 @@ function isExternalIdConflict(err: unknown): boolean {
   return (
     e?.code === '23505' && (e.constraint === 'event_external' || !!e.message?.includes('event_external'))
   );
-}
-
-/** The 422 answer: every defect (up to MAX_REPORTED_ERRORS), by row. */
-function refuse(errors: RowError[], rows: number): never {
-  const sorted = [...errors].sort((a, b) => a.row - b.row);
-  const shown = sorted.slice(0, MAX_REPORTED_ERRORS);
-  const badRows = new Set(sorted.map((e) => e.row)).size;
-  return E.importInvalid.raise(`${badRows} row(s) with ${errors.length} problem(s); nothing was imported`, {
-    errors: shown,
-    errorCount: errors.length,
-    rows,
-    ...(shown.length < sorted.length ? { truncated: true } : {}),
-  });
-}
-
-/** One line of a defect, for the command line. */
-export function describeRowError(e: RowError): string {
-  return `row ${e.row}${e.column ? ` (${e.column})` : ''}: ${e.message} [${e.code}]`;
 }

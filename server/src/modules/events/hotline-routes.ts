@@ -1,8 +1,8 @@
 // HTTP route of the 12345 hotline import (under /api/v1). The multipart parser is registered in this
 // plugin's scope only, so no other route accepts multipart bodies.
 import multipart from '@fastify/multipart';
-import type { FastifyRequest } from 'fastify';
 import type { App } from '../../http/types.js';
+import { oneUploadedFile } from '../../http/upload.js';
 import {
   HotlineImportErrors as E,
   type HotlineImportDeps,
@@ -11,7 +11,6 @@ import {
   importResult,
   MAX_IMPORT_BYTES,
   MAX_IMPORT_ROWS,
-  tooLarge,
 } from './hotline-import.js';
 
 const tags = ['events'];
@@ -49,7 +48,7 @@ export function hotlineImportRoutes(app: App, deps: HotlineImportDeps): void {
       },
       async (req, reply) => {
         if (!req.isMultipart()) E.importNotMultipart.raise();
-        const out = await importer.importFile(req.actor, () => oneFile(req), {
+        const out = await importer.importFile(req.actor, () => oneUploadedFile(req, E, MAX_IMPORT_BYTES), {
           dryRun: req.query.dryRun,
           requestId: req.id,
         });
@@ -57,19 +56,4 @@ export function hotlineImportRoutes(app: App, deps: HotlineImportDeps): void {
       },
     );
   });
-}
-
-/** The request's one file, whole (the size limit is enforced while receiving). */
-async function oneFile(req: FastifyRequest): Promise<Buffer> {
-  try {
-    const part = await req.file();
-    if (!part) return E.importNoFile.raise();
-    return await part.toBuffer();
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge();
-    if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') return E.importNoFile.raise();
-    if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return E.importNotMultipart.raise();
-    throw err;
-  }
 }

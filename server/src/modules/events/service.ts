@@ -11,11 +11,13 @@ import { type Actor, actorId, actorName, type ScopeUnit, SYSTEM } from '../acces
 import type { AuditService } from '../access/audit.js';
 import { hasRole } from '../access/policy-kit.js';
 import type { MediaService } from '../media/service.js';
+import { chinaWorkCalendar } from '../supervision/calendar-cn.js';
+import { dueAt, REMINDER_SHARE, reminderAt, type WorkCalendar } from '../supervision/deadlines.js';
+import { type Notifier, withUnits } from '../supervision/notifier.js';
+import { runSweep, scheduleSweep, sweepStep } from '../supervision/sweep.js';
 import type { UnitsService } from '../units/service.js';
 import type { CategoryDto } from './categories/schema.js';
 import type { CategoriesService } from './categories/service.js';
-import { chinaWorkCalendar } from './domain/calendar-cn.js';
-import { dueAt, reminderAt, type WorkCalendar } from './domain/deadlines.js';
 import { type ChainUnit, type HandlingTarget, nextEscalation, route } from './domain/routing.js';
 import {
   type Assignee,
@@ -44,23 +46,6 @@ import type {
   TimelineItem,
   TransitionBody,
 } from './schema.js';
-
-/** What the notifications module offers (kept structural, so events do not depend on its internals). */
-export interface Notifier {
-  publish(
-    q: Queryable,
-    notice: {
-      kind: string;
-      entityType: string;
-      entityId: number;
-      title: { zh: string; en: string };
-      link: string;
-      to: { accountIds?: number[]; unitIds?: number[]; departmentIds?: number[] };
-      unitPath: string;
-      external?: boolean;
-    },
-  ): Promise<void>;
-}
 
 export interface IntakeContext {
   /** The client address: abuse control for reporters without an account (kept only as a keyed pseudonym). */
@@ -120,8 +105,6 @@ export const DUPLICATE_RADIUS_M = 50;
 export const DUPLICATE_WINDOW_MS = 7 * 24 * 3600 * 1000;
 /** Reports one address may file without an account per hour. */
 export const ANONYMOUS_REPORTS_PER_HOUR = 20;
-/** How long a handler is reminded before the due time: at this share of the allowed time. */
-export const REMINDER_SHARE = 0.75;
 /** After an escalation, the next one comes after the allowed time again, within these bounds. */
 export const MIN_ESCALATION_INTERVAL_MS = 3600_000;
 export const MAX_ESCALATION_INTERVAL_MS = 24 * 3600_000;
@@ -131,7 +114,6 @@ export const CURRENT_CATEGORY_TTL_MS = 30_000;
 export const IDEMPOTENCY_TTL_MS = 48 * 3600_000;
 /** How coarse public locations are: 3 decimals ≈ 100 m. */
 const PUBLIC_DECIMALS = 3;
-const SWEEP_BATCH = 500;
 
 const E_KEYS: Record<RefusalCode, 'transitionNotAllowed' | 'actionNotYours' | 'invalidTransition'> = {
   forbidden_transition: 'transitionNotAllowed',
@@ -195,15 +177,7 @@ export class EventsService {
 
   /** Registers the supervision sweep (reminders, escalation, auto-close) with the job system. */
   registerJobs(queue: JobQueue, schedules: Schedules): void {
-    queue.register('events.supervise', async (_p, ctx) => {
-      await this.supervise(ctx.q, ctx.now);
-    });
-    schedules.define({
-      name: 'events.supervise',
-      cron: '* * * * *',
-      kind: 'events.supervise',
-      maxAttempts: 3,
-    });
+    scheduleSweep({ queue, schedules }, 'events.supervise', (q, now) => this.supervise(q, now));
     queue.register('events.prune-idempotency', async (_p, ctx) => {
       await repo.pruneIdempotencyKeys(ctx.q, new Date(ctx.now.getTime() - IDEMPOTENCY_TTL_MS));
     });
@@ -757,129 +731,145 @@ export class EventsService {
   }
 
   /**
-   * One pass of supervision at `now`: reminders for assignments past REMINDER_SHARE of their time,
-   * escalation of overdue ones one level up (repeatedly, until the center has them), and closing
-   * resolved events nobody rated within the 7-day window. Rows are claimed with SKIP LOCKED, so
-   * several processes may sweep at once; each step is on the timeline.
+   * One pass of supervision at `now` (the shared sweep, supervision/sweep.ts): reminders for assignments
+   * past REMINDER_SHARE of their time, escalation of overdue ones one level up (repeatedly, until the
+   * center has them), and closing resolved events nobody rated within the 7-day window. Rows are
+   * claimed with SKIP LOCKED, so several processes may sweep at once; each step is on the timeline.
    */
   async supervise(q: Queryable, now: Date): Promise<{ reminded: number; escalated: number; closed: number }> {
-    let reminded = 0;
-    let escalated = 0;
-    let closed = 0;
-    for (const row of await repo.dueReminders(q, now, SWEEP_BATCH)) {
-      await repo.updateEvent(q, row.id, row.version, { remind_at: null, updated_at: now });
-      await repo.appendTimeline(q, {
-        event_id: row.id,
-        county_code: row.county_code,
-        at: now,
-        kind: 'remind',
-        from_state: null,
-        to_state: null,
-        by_name: 'system',
-        as_role: 'system',
-        details: { dueAt: iso(row.due_at) },
-      });
-      await this.notify(
-        q,
-        row,
-        'events.reminder',
-        {
-          zh: `事件 ${row.tracking_no} 将于 ${fmtLocal(row.due_at)} 到期`,
-          en: `Event ${row.tracking_no} is due ${fmtLocal(row.due_at)}`,
-        },
-        this.assigneeRecipients(row),
-      );
-      reminded++;
-    }
-    for (const row of await repo.dueEscalations(q, now, SWEEP_BATCH)) {
-      const chain = await this.chainOf(row.unit_path);
-      const current = await this.currentTarget(row, chain);
-      const next = current ? nextEscalation(current, chain, row.escalations) : null;
-      const category = await this.categoryOf(row);
-      const interval = Math.min(
-        MAX_ESCALATION_INTERVAL_MS,
-        Math.max(MIN_ESCALATION_INTERVAL_MS, category.deadline.hours * 3600_000),
-      );
-      const supervisor = next && next.kind === 'unit' ? next.unit : null;
-      await repo.updateEvent(q, row.id, row.version, {
-        overdue: true,
+    const n = await runSweep(q, now, [
+      sweepStep({
+        name: 'reminded',
+        claim: repo.dueReminders,
+        handle: (q, row, now) => this.remind(q, row, now),
+      }),
+      sweepStep({
+        name: 'escalated',
+        claim: repo.dueEscalations,
+        handle: (q, row, now) => this.escalate(q, row, now),
+      }),
+      sweepStep({
+        name: 'closed',
+        claim: (q, now, limit) => repo.dueAutoClose(q, new Date(now.getTime() - RATING_WINDOW_MS), limit),
+        handle: (q, row, now) => this.autoClose(q, row, now),
+      }),
+    ]);
+    return { reminded: n.reminded ?? 0, escalated: n.escalated ?? 0, closed: n.closed ?? 0 };
+  }
+
+  private async remind(q: Queryable, row: repo.EventRow, now: Date): Promise<boolean> {
+    await repo.updateEvent(q, row.id, row.version, { remind_at: null, updated_at: now });
+    await repo.appendTimeline(q, {
+      event_id: row.id,
+      county_code: row.county_code,
+      at: now,
+      kind: 'remind',
+      from_state: null,
+      to_state: null,
+      by_name: 'system',
+      as_role: 'system',
+      details: { dueAt: iso(row.due_at) },
+    });
+    await this.notify(
+      q,
+      row,
+      'events.reminder',
+      {
+        zh: `事件 ${row.tracking_no} 将于 ${fmtLocal(row.due_at)} 到期`,
+        en: `Event ${row.tracking_no} is due ${fmtLocal(row.due_at)}`,
+      },
+      this.assigneeRecipients(row),
+    );
+    return true;
+  }
+
+  private async escalate(q: Queryable, row: repo.EventRow, now: Date): Promise<boolean> {
+    const chain = await this.chainOf(row.unit_path);
+    const current = await this.currentTarget(row, chain);
+    const next = current ? nextEscalation(current, chain, row.escalations) : null;
+    const category = await this.categoryOf(row);
+    const interval = Math.min(
+      MAX_ESCALATION_INTERVAL_MS,
+      Math.max(MIN_ESCALATION_INTERVAL_MS, category.deadline.hours * 3600_000),
+    );
+    const supervisor = next && next.kind === 'unit' ? next.unit : null;
+    await repo.updateEvent(q, row.id, row.version, {
+      overdue: true,
+      escalations: supervisor ? row.escalations + 1 : row.escalations,
+      supervisor_unit_id: supervisor ? supervisor.id : row.supervisor_unit_id,
+      next_escalation_at: supervisor ? new Date(now.getTime() + interval) : null,
+      updated_at: now,
+    });
+    const supRef = supervisor ? unitHandlerRef(supervisor) : null;
+    await repo.appendTimeline(q, {
+      event_id: row.id,
+      county_code: row.county_code,
+      at: now,
+      kind: row.overdue ? 'escalate' : supervisor ? 'escalate' : 'overdue',
+      from_state: null,
+      to_state: null,
+      by_name: 'system',
+      as_role: 'system',
+      details: { dueAt: iso(row.due_at), overdue: true, ...(supRef ? { supervisor: supRef } : {}) },
+    });
+    await this.audit.record(q, {
+      actor: SYSTEM,
+      action: 'event.escalate',
+      entityType: 'event',
+      entityId: row.id,
+      unitId: row.unit_id,
+      unitPath: row.unit_path,
+      after: {
         escalations: supervisor ? row.escalations + 1 : row.escalations,
-        supervisor_unit_id: supervisor ? supervisor.id : row.supervisor_unit_id,
-        next_escalation_at: supervisor ? new Date(now.getTime() + interval) : null,
-        updated_at: now,
-      });
-      const supRef = supervisor ? unitHandlerRef(supervisor) : null;
-      await repo.appendTimeline(q, {
-        event_id: row.id,
-        county_code: row.county_code,
-        at: now,
-        kind: row.overdue ? 'escalate' : supervisor ? 'escalate' : 'overdue',
-        from_state: null,
-        to_state: null,
-        by_name: 'system',
-        as_role: 'system',
-        details: { dueAt: iso(row.due_at), overdue: true, ...(supRef ? { supervisor: supRef } : {}) },
-      });
-      await this.audit.record(q, {
-        actor: SYSTEM,
-        action: 'event.escalate',
-        entityType: 'event',
-        entityId: row.id,
-        unitId: row.unit_id,
-        unitPath: row.unit_path,
-        after: {
-          escalations: supervisor ? row.escalations + 1 : row.escalations,
-          supervisor: supRef?.id ?? null,
-        },
-      });
-      await this.notify(
-        q,
-        row,
-        'events.escalated',
-        {
-          zh: `事件 ${row.tracking_no} 已超期${supRef ? `，提级至 ${supRef.name} 督办` : ''}`,
-          en: `Event ${row.tracking_no} is overdue${supRef ? `; escalated to ${supRef.name}` : ''}`,
-        },
-        withUnit(this.assigneeRecipients(row), supervisor?.id),
-        true,
-      );
-      escalated++;
-    }
-    const windowStart = new Date(now.getTime() - RATING_WINDOW_MS);
-    for (const row of await repo.dueAutoClose(q, windowStart, SWEEP_BATCH)) {
-      const r = transition(
-        { id: row.id, state: row.state, assignee: null, resolvedAt: row.resolved_at },
-        'close',
-        {},
-        ['system'],
-        now,
-      );
-      if (!r.ok) continue;
-      await repo.updateEvent(q, row.id, row.version, { state: 'closed', closed_at: now, updated_at: now });
-      await repo.appendTimeline(q, {
-        event_id: row.id,
-        county_code: row.county_code,
-        at: now,
-        kind: 'close',
-        from_state: 'resolved',
-        to_state: 'closed',
-        by_name: 'system',
-        as_role: 'system',
-        details: { reason: 'rating window over' },
-      });
-      await this.audit.record(q, {
-        actor: SYSTEM,
-        action: 'event.close',
-        entityType: 'event',
-        entityId: row.id,
-        unitId: row.unit_id,
-        unitPath: row.unit_path,
-        before: { state: 'resolved' },
-        after: { state: 'closed' },
-      });
-      closed++;
-    }
-    return { reminded, escalated, closed };
+        supervisor: supRef?.id ?? null,
+      },
+    });
+    await this.notify(
+      q,
+      row,
+      'events.escalated',
+      {
+        zh: `事件 ${row.tracking_no} 已超期${supRef ? `，提级至 ${supRef.name} 督办` : ''}`,
+        en: `Event ${row.tracking_no} is overdue${supRef ? `; escalated to ${supRef.name}` : ''}`,
+      },
+      withUnits(this.assigneeRecipients(row), [supervisor?.id]),
+      true,
+    );
+    return true;
+  }
+
+  private async autoClose(q: Queryable, row: repo.EventRow, now: Date): Promise<boolean> {
+    const r = transition(
+      { id: row.id, state: row.state, assignee: null, resolvedAt: row.resolved_at },
+      'close',
+      {},
+      ['system'],
+      now,
+    );
+    if (!r.ok) return false;
+    await repo.updateEvent(q, row.id, row.version, { state: 'closed', closed_at: now, updated_at: now });
+    await repo.appendTimeline(q, {
+      event_id: row.id,
+      county_code: row.county_code,
+      at: now,
+      kind: 'close',
+      from_state: 'resolved',
+      to_state: 'closed',
+      by_name: 'system',
+      as_role: 'system',
+      details: { reason: 'rating window over' },
+    });
+    await this.audit.record(q, {
+      actor: SYSTEM,
+      action: 'event.close',
+      entityType: 'event',
+      entityId: row.id,
+      unitId: row.unit_id,
+      unitPath: row.unit_path,
+      before: { state: 'resolved' },
+      after: { state: 'closed' },
+    });
+    return true;
   }
 
   // ---------------------------------------------------------------- overview
@@ -1558,14 +1548,6 @@ function unitHandlerRef(u: { id: number; code: string; name: string; level: stri
     name: u.level === 'county' ? `${u.name}社会治理中心` : u.name,
     level,
   };
-}
-
-/** Recipients with one more unit (the supervisor) added. */
-function withUnit(
-  to: { unitIds?: number[]; departmentIds?: number[] },
-  unitId: number | undefined,
-): { unitIds?: number[]; departmentIds?: number[] } {
-  return unitId === undefined ? to : { ...to, unitIds: [...(to.unitIds ?? []), unitId] };
 }
 
 function assigneeFact(row: repo.EventRow): EventFacts['assignee'] {

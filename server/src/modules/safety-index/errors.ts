@@ -1,5 +1,6 @@
 // The safety index's errors; each becomes problem+json with code `safety_index.<snake_case key>`.
 import { defineErrors } from '../../http/errors.js';
+import { IMPORT_ERROR_DEFS } from '../../lib/table-reader.js';
 
 export const IndexErrors = defineErrors('safety_index', {
   schemeNotFound: [404, 'Index scheme not found'],
@@ -9,11 +10,6 @@ export const IndexErrors = defineErrors('safety_index', {
   noScheme: [422, 'There is no index scheme yet'],
   noCounty: [422, 'There is no county to compute the index for'],
   invalidExternal: [422, 'The external values cannot be imported'],
-  externalFileTooLarge: [413, 'The file is too large to import'],
-  externalFileUnsupported: [415, 'Only CSV (UTF-8, GBK/GB18030) and Excel .xlsx files can be imported'],
-  externalFileUnreadable: [422, 'The file could not be read'],
-  notMultipart: [415, 'Send the file as multipart/form-data'],
-  noFile: [400, 'Send exactly one file (CSV or Excel .xlsx)'],
   periodNotOver: [422, 'A month is computed once it is over'],
   runNotFound: [404, 'Index run not found'],
   runVersionConflict: [409, 'The run was changed by someone else; reload it and try again'],
@@ -27,3 +23,6 @@ export const IndexErrors = defineErrors('safety_index', {
   itemVersionConflict: [409, 'The item was changed by someone else; reload it and try again'],
   itemNotOpen: [409, 'The item is not in a state that allows this'],
 });
+
+/** The refusals of the external-data file import (safety_index.import_*). */
+export const ExternalImportErrors = defineErrors('safety_index', IMPORT_ERROR_DEFS);

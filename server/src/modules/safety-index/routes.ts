@@ -1,13 +1,14 @@
 // HTTP routes of the safety index (under /api/v1): the safety office's schemes, external values, runs and
 // accountability items; the public index (no login).
 import multipart from '@fastify/multipart';
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { pageFields, pageOf } from '../../http/pagination.js';
 import type { App } from '../../http/types.js';
+import { oneUploadedFile } from '../../http/upload.js';
+import { dryRunField } from '../../lib/table-reader.js';
 import { mediaDto } from '../media/schema.js';
 import { COLORS, INDEX_LEVELS, PERIOD_RE } from './domain/scheme.js';
-import { IndexErrors as E } from './errors.js';
+import { ExternalImportErrors } from './errors.js';
 import { renderHtml } from './report/analysis.js';
 import { MAX_EXTERNAL_FILE_BYTES, type SafetyIndexService } from './service.js';
 
@@ -322,10 +323,7 @@ export function safetyIndexRoutes(app: App, index: SafetyIndexService): void {
               .max(100)
               .optional()
               .describe('Source of rows that name none (default 导入文件)'),
-            dryRun: z
-              .enum(['true', 'false'])
-              .default('false')
-              .transform((v) => v === 'true'),
+            dryRun: dryRunField,
           }),
           response: {
             200: z.object({
@@ -341,8 +339,7 @@ export function safetyIndexRoutes(app: App, index: SafetyIndexService): void {
         },
       },
       async (req) => {
-        if (!req.isMultipart()) E.notMultipart.raise();
-        const bytes = await oneFile(req);
+        const bytes = await oneUploadedFile(req, ExternalImportErrors, MAX_EXTERNAL_FILE_BYTES);
         return index.importExternalFile(req.actor, req.query.period, bytes, {
           source: req.query.source,
           dryRun: req.query.dryRun,
@@ -576,20 +573,4 @@ export function safetyIndexRoutes(app: App, index: SafetyIndexService): void {
     },
     async (req) => index.explainUnit(null, req.params.id, req.params.unitId),
   );
-}
-
-/** The request's one file, whole (the size limit is enforced while receiving). */
-async function oneFile(req: FastifyRequest): Promise<Buffer> {
-  try {
-    const part = await req.file();
-    if (!part) return E.noFile.raise();
-    return await part.toBuffer();
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE')
-      return E.externalFileTooLarge.raise(`At most ${MAX_EXTERNAL_FILE_BYTES / 1024 / 1024} MB`);
-    if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') return E.noFile.raise();
-    if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return E.notMultipart.raise();
-    throw err;
-  }
 }

@@ -245,12 +245,13 @@ describe('the monthly run', () => {
       'period=2026-09',
     );
     expect(bad.statusCode).toBe(422);
-    expect(bad.json().problems).toEqual([
-      { row: 5, column: '平安建设满意率', message: 'Not a number: 很高' },
+    expect(bad.json().code).toBe('safety_index.import_invalid');
+    expect(bad.json().errors).toEqual([
+      { row: 5, column: '平安建设满意率', code: 'value', message: 'Not a number: 很高' },
     ]);
     const unknown = await upload(Buffer.from(`${csv}\r\nnowhere,?,90%,0.9`), 'period=2026-09');
-    expect(unknown.json().problems).toEqual([
-      { row: 5, column: 'unitCode', message: 'unknown unit nowhere' },
+    expect(unknown.json().errors).toEqual([
+      { row: 5, column: 'unitCode', code: 'unknown_unit', message: 'unknown unit nowhere' },
     ]);
     expect(await count()).toBe(0);
     const ok = await upload(Buffer.from(csv), 'period=2026-09&source=统计局');

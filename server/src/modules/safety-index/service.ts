@@ -7,13 +7,14 @@ import type { Db, Queryable } from '../../db/index.js';
 import { HttpErrors } from '../../http/errors.js';
 import type { Page } from '../../http/pagination.js';
 import type { JobQueue, Schedules } from '../../jobs/index.js';
-import { readTable, type Table, TableReadError } from '../../lib/table-reader.js';
+import { readTable, refuseRows } from '../../lib/table-reader.js';
 import { type Actor, actorName, type ScopeUnit, SYSTEM } from '../access/actor.js';
 import type { AuditService } from '../access/audit.js';
 import { hasRole, unitInScope } from '../access/policy-kit.js';
-import type { EventsService, Notifier } from '../events/service.js';
+import type { EventsService } from '../events/service.js';
 import type { MediaDto } from '../media/schema.js';
 import type { MediaService } from '../media/service.js';
+import type { Notifier } from '../supervision/notifier.js';
 import type { UnitsService } from '../units/service.js';
 import { DEFAULT_SCHEME } from './domain/default-scheme.js';
 import { answerDays, ladderAction, ladderDepth } from './domain/ladder.js';
@@ -43,7 +44,7 @@ import {
   runUncertainty,
   type UncertaintyResult,
 } from './engine/index.js';
-import { IndexErrors as E } from './errors.js';
+import { IndexErrors as E, ExternalImportErrors } from './errors.js';
 import { readExternalRows } from './external-file.js';
 import { type AnalysisReport, analyse, type ReportInput } from './report/analysis.js';
 import * as repo from './repository.js';
@@ -354,28 +355,40 @@ export class SafetyIndexService {
     actor: Actor,
     period: string,
     rows: readonly { unitCode: string; indicator: string; value: number; source: string; line?: number }[],
-    opts: { dryRun?: boolean } = {},
+    opts: { dryRun?: boolean; fromFile?: boolean } = {},
   ): Promise<{ imported: number; dryRun: boolean }> {
     if (!indexPolicy.manage(actor)) this.deny(actor);
     if (!PERIOD_RE.test(period)) return HttpErrors.validationFailed.raise('period must be YYYY-MM');
     const known = (await this.externalIndicators()).codes;
     const refs = await this.units.refsByCodes(rows.map((r) => r.unitCode));
-    const problems: { row: number; column?: string; message: string }[] = [];
+    const problems: { row: number; column?: string; code: string; message: string }[] = [];
     const out: Parameters<typeof repo.upsertExternal>[1] = [];
     for (const [i, r] of rows.entries()) {
       const row = r.line ?? i + 1;
       const u = refs.get(r.unitCode);
-      if (!u) problems.push({ row, column: 'unitCode', message: `unknown unit ${r.unitCode}` });
+      if (!u)
+        problems.push({
+          row,
+          column: 'unitCode',
+          code: 'unknown_unit',
+          message: `unknown unit ${r.unitCode}`,
+        });
       else if (!unitInScope(actor, u.path))
-        problems.push({ row, column: 'unitCode', message: `unit ${r.unitCode} is outside your scope` });
+        problems.push({
+          row,
+          column: 'unitCode',
+          code: 'outside_scope',
+          message: `unit ${r.unitCode} is outside your scope`,
+        });
       else if (!known.has(r.indicator))
         problems.push({
           row,
           column: 'indicator',
+          code: 'unknown_indicator',
           message: `no index scheme takes ${r.indicator} from external data (known: ${[...known].join(', ')})`,
         });
       else if (!Number.isFinite(r.value))
-        problems.push({ row, column: 'value', message: 'the value is not a number' });
+        problems.push({ row, column: 'value', code: 'invalid_number', message: 'the value is not a number' });
       else
         out.push({
           county_code: u.path.split('/').filter(Boolean)[1] ?? u.code,
@@ -389,9 +402,10 @@ export class SafetyIndexService {
     // a wide file's unknown unit is one defect, not one per value
     const distinct = new Map(problems.map((p) => [`${p.row}\u0000${p.column}\u0000${p.message}`, p]));
     problems.splice(0, problems.length, ...distinct.values());
+    if (problems.length && opts.fromFile) return refuseRows(ExternalImportErrors, problems, rows.length);
     if (problems.length)
       return E.invalidExternal.raise(`${problems.length} rows cannot be imported`, {
-        problems: problems.slice(0, MAX_REPORTED_PROBLEMS),
+        problems: problems.slice(0, MAX_REPORTED_PROBLEMS).map(({ code: _code, ...p }) => p),
         problemCount: problems.length,
       });
     if (opts.dryRun) return { imported: out.length, dryRun: true };
@@ -429,33 +443,27 @@ export class SafetyIndexService {
   }> {
     if (!indexPolicy.manage(actor)) this.deny(actor);
     if (!PERIOD_RE.test(period)) return HttpErrors.validationFailed.raise('period must be YYYY-MM');
-    let table: Table;
-    try {
-      table = await readTable(bytes, MAX_EXTERNAL_FILE_BYTES);
-    } catch (err) {
-      if (!(err instanceof TableReadError)) throw err;
-      if (err.kind === 'too_large') return E.externalFileTooLarge.raise(err.message);
-      if (err.kind === 'unsupported_type') return E.externalFileUnsupported.raise(err.message);
-      if (err.kind === 'malformed_csv')
-        return E.invalidExternal.raise(err.message, {
-          problems: [{ row: err.row ?? 1, message: err.message }],
-          problemCount: 1,
-        });
-      return E.externalFileUnreadable.raise(err.message);
-    }
+    const table = await readTable(bytes, { errors: ExternalImportErrors, maxBytes: MAX_EXTERNAL_FILE_BYTES });
     const { names } = await this.externalIndicators();
     const parsed = readExternalRows(table.rows, {
       indicatorNames: names,
       defaultSource: opts.source?.trim() || '导入文件',
     });
     if (parsed.errors.length || !parsed.layout)
-      return E.invalidExternal.raise(`${parsed.errors.length} rows cannot be imported`, {
-        problems: parsed.errors
-          .slice(0, MAX_REPORTED_PROBLEMS)
-          .map((e) => ({ row: e.row, ...(e.column ? { column: e.column } : {}), message: e.message })),
-        problemCount: parsed.errors.length,
-      });
-    const done = await this.importExternal(actor, period, parsed.rows, { dryRun: opts.dryRun ?? false });
+      return refuseRows(
+        ExternalImportErrors,
+        parsed.errors.map((e) => ({
+          row: e.row,
+          ...(e.column ? { column: e.column } : {}),
+          code: e.code,
+          message: e.message,
+        })),
+        table.rows.length,
+      );
+    const done = await this.importExternal(actor, period, parsed.rows, {
+      dryRun: opts.dryRun ?? false,
+      fromFile: true,
+    });
     return {
       ...done,
       layout: parsed.layout,

@@ -8,7 +8,10 @@ import {
   escalationTier,
   FALLBACK_DEADLINE_HOURS,
   isOverdue,
+  MAX_ESCALATION,
+  nextEscalationAt,
   weeklyBatch,
+  weekStart,
 } from './deadlines.js';
 
 const HOUR = 3_600_000;
@@ -76,6 +79,42 @@ describe('overdue and escalation', () => {
   });
 });
 
+describe('when the next escalation tier is reached', () => {
+  it('names the first instant the tier rises, for every tier and a spread of allowed times', () => {
+    const due = at('2026-11-30T16:00:00Z');
+    // allowed time from 1 hour to 90 days, some odd so that half of it is not a whole millisecond
+    for (const allowedMs of [HOUR, 5 * HOUR + 1, DAY, 3 * DAY + 7, 10 * DAY, 30 * DAY + 3, 90 * DAY]) {
+      const assigned = new Date(due.getTime() - allowedMs);
+      let tier = 0;
+      for (;;) {
+        const next = nextEscalationAt(assigned, due, tier);
+        if (tier >= MAX_ESCALATION) {
+          expect(next).toBeNull();
+          break;
+        }
+        expect(next).not.toBeNull();
+        const t = next as Date;
+        expect(escalationTier(assigned, due, t)).toBeGreaterThan(tier);
+        expect(escalationTier(assigned, due, new Date(t.getTime() - 1))).toBeLessThanOrEqual(tier);
+        tier = escalationTier(assigned, due, t);
+      }
+      expect(tier).toBe(MAX_ESCALATION);
+    }
+  });
+
+  it('starts tier 1 just after the deadline and spaces tiers 2 and 3 by the allowed time', () => {
+    const due = at('2026-11-30T16:00:00Z');
+    const assigned = new Date(due.getTime() - 10 * DAY);
+    expect(nextEscalationAt(assigned, due, 0)).toEqual(new Date(due.getTime() + 1));
+    expect(nextEscalationAt(assigned, due, 1)).toEqual(new Date(due.getTime() + 5 * DAY));
+    expect(nextEscalationAt(assigned, due, 2)).toEqual(new Date(due.getTime() + 10 * DAY));
+    // a short assignment still waits a day for tier 2 and three days for tier 3
+    const quick = new Date(due.getTime() - 2 * HOUR);
+    expect(nextEscalationAt(quick, due, 1)).toEqual(new Date(due.getTime() + DAY));
+    expect(nextEscalationAt(quick, due, 2)).toEqual(new Date(due.getTime() + 3 * DAY));
+  });
+});
+
 describe('close-out rate', () => {
   // November 2026 in Beijing time
   const period = { from: at('2026-11-01T00:00:00+08:00'), to: at('2026-12-01T00:00:00+08:00') };
@@ -122,6 +161,23 @@ describe('close-out rate', () => {
 });
 
 describe('weekly lists', () => {
+  it('finds the local Monday 00:00 a week began at, and it lies in the same weekly list', () => {
+    // Sunday 2026-11-29 23:59 local is still the week of Monday 2026-11-23; a minute later a new one begins
+    expect(weekStart(at('2026-11-29T15:59:00Z'))).toEqual(at('2026-11-22T16:00:00Z'));
+    expect(weekStart(at('2026-11-29T16:00:00Z'))).toEqual(at('2026-11-29T16:00:00Z'));
+    expect(weekStart(at('2026-11-25T03:00:00Z'))).toEqual(at('2026-11-22T16:00:00Z'));
+    for (
+      let t = at('2026-12-20T00:00:00Z').getTime();
+      t < at('2027-01-12T00:00:00Z').getTime();
+      t += 7 * HOUR
+    ) {
+      const start = weekStart(new Date(t));
+      expect(weeklyBatch(start)).toBe(weeklyBatch(new Date(t)));
+      expect(weeklyBatch(new Date(start.getTime() - 1))).not.toBe(weeklyBatch(new Date(t)));
+      expect(t - start.getTime()).toBeLessThan(7 * DAY);
+    }
+  });
+
   it('names the ISO week of the local date', () => {
     expect(weeklyBatch(at('2026-11-23T09:00:00+08:00'))).toBe('2026-W48'); // a Monday
     expect(weeklyBatch(at('2026-11-22T23:59:00+08:00'))).toBe('2026-W47'); // the Sunday before

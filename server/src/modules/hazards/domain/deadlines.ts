@@ -94,6 +94,19 @@ export function escalationTier(assignedAt: Date, dueAt: Date, now: Date): number
   return 1;
 }
 
+/**
+ * When an item at `tier` reaches the next one (the first instant escalationTier exceeds `tier`), for the
+ * supervision sweep to wake up then; null at MAX_ESCALATION. Tier 1 begins just after the deadline.
+ */
+export function nextEscalationAt(assignedAt: Date, dueAt: Date, tier: number): Date | null {
+  if (tier >= MAX_ESCALATION) return null;
+  const due = dueAt.getTime();
+  if (tier <= 0) return new Date(due + 1);
+  const allowed = Math.max(0, due - assignedAt.getTime());
+  const late = tier === 1 ? Math.max(DAY, Math.ceil(allowed / 2)) : Math.max(3 * DAY, allowed);
+  return new Date(due + late);
+}
+
 /** A half-open period [from, to). */
 export interface Period {
   from: Date;
@@ -167,6 +180,14 @@ export function weeklyBatch(at: Date, utcOffsetMinutes = CHINA_UTC_OFFSET_MINUTE
   const year = thursday.getUTCFullYear();
   const week = 1 + Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * DAY));
   return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+/** The instant the local (ISO, Monday-first) week of `at` began: Monday 00:00 local time. */
+export function weekStart(at: Date, utcOffsetMinutes = CHINA_UTC_OFFSET_MINUTES): Date {
+  const off = utcOffsetMinutes * 60_000;
+  const day = Math.floor((at.getTime() + off) / DAY) * DAY;
+  const dow = (new Date(day).getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
+  return new Date(day - dow * DAY - off);
 }
 
 export const WEEKLY_BATCH_RE = /^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/;

@@ -1,8 +1,9 @@
-// Due times and reminders (pure). A category's deadline is a number of hours, counted either on the
-// calendar or in working hours: Monday to Friday 08:30–12:00 and 14:00–17:30 in Asia/Shanghai,
-// except public holidays, plus the make-up working days (调休) on which China works a Saturday or
-// Sunday to lengthen a holiday. China has no daylight saving time, so local time is UTC+8 all year
-// and plain arithmetic on a shifted epoch is exact — no time-zone library needed.
+// Due times and reminders (pure), shared by the modules that supervise work against a deadline (events,
+// hazards). A deadline is a number of hours, counted either on the calendar or in working hours: Monday
+// to Friday 08:30–12:00 and 14:00–17:30 in Asia/Shanghai, except public holidays, plus the make-up
+// working days (调休) on which China works a Saturday or Sunday to lengthen a holiday. China has no
+// daylight saving time, so local time is UTC+8 all year and plain arithmetic on a shifted epoch is
+// exact — no time-zone library needed.
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -129,13 +130,16 @@ export function dueAt(start: Date, hours: number, mode: DeadlineMode, cal: WorkC
     : addWorkingTime(start, hours * HOUR, cal);
 }
 
+/** When the party working on an item is reminded of its deadline: at this share of the allowed time. */
+export const REMINDER_SHARE = 0.75;
+
 /** When to remind the handler: once `fraction` (default 75 %) of the allowed time has passed, counted the same way. */
 export function reminderAt(
   start: Date,
   hours: number,
   mode: DeadlineMode,
   cal: WorkCalendar,
-  fraction = 0.75,
+  fraction = REMINDER_SHARE,
 ): Date {
   if (!(fraction > 0 && fraction <= 1)) throw new RangeError('fraction must lie in (0, 1]');
   return dueAt(start, hours * fraction, mode, cal);

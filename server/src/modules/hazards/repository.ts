@@ -1,0 +1,381 @@
+// Hazards' queries (no rules). Set-based SQL for the weekly consolidation and the metrics.
+import { maybeOne, one, type Queryable } from '../../db/index.js';
+import type { Severity } from './domain/severity.js';
+import type { HazardState } from './domain/state-machine.js';
+import type { HazardSource } from './schema.js';
+
+export type AssigneeKind = 'unit' | 'department' | 'place';
+
+export type HazardRow = {
+  id: number;
+  county_code: string;
+  tracking_no: string;
+  unit_id: number;
+  unit_path: string;
+  place_id: number | null;
+  address: string | null;
+  lng: number;
+  lat: number;
+  domain_id: number;
+  domain_version: number;
+  domain_code: string;
+  aspect_code: string;
+  severity: Severity;
+  description: string;
+  rule_broken: string | null;
+  source: HazardSource;
+  state: HazardState;
+  version: number;
+  suggested_town_id: number | null;
+  suggested_department_id: number | null;
+  town_id: number | null;
+  town_path: string | null;
+  department_id: number | null;
+  triaged_at: Date | null;
+  confirmed_at: Date | null;
+  batch: string | null;
+  consolidated_at: Date | null;
+  assignee_kind: AssigneeKind | null;
+  assignee_id: number | null;
+  assignee_path: string | null;
+  assigned_at: Date | null;
+  due_at: Date | null;
+  remind_at: Date | null;
+  escalation: number;
+  next_escalation_at: Date | null;
+  submitted_at: Date | null;
+  closed_out_at: Date | null;
+  merged_into: number | null;
+  listed: boolean;
+  reporter_account_id: number | null;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+};
+
+const INSERT_COLS = [
+  'id',
+  'county_code',
+  'tracking_no',
+  'unit_id',
+  'unit_path',
+  'place_id',
+  'address',
+  'lng',
+  'lat',
+  'domain_id',
+  'domain_version',
+  'domain_code',
+  'aspect_code',
+  'severity',
+  'description',
+  'rule_broken',
+  'source',
+  'state',
+  'suggested_town_id',
+  'suggested_department_id',
+  'reporter_account_id',
+  'created_by',
+  'created_at',
+] as const;
+export type NewHazard = Pick<HazardRow, (typeof INSERT_COLS)[number]>;
+
+/** The next hazard id (taken before the insert: the tracking number is made from it). */
+export async function nextId(q: Queryable): Promise<number> {
+  const r = await one<{ id: number }>(
+    q,
+    `SELECT nextval(pg_get_serial_sequence('hazard', 'id'))::bigint AS id`,
+  );
+  return r.id;
+}
+
+export function insertHazard(q: Queryable, h: NewHazard): Promise<HazardRow> {
+  const params = INSERT_COLS.map((_, i) => `$${i + 1}`).join(', ');
+  return one<HazardRow>(
+    q,
+    `INSERT INTO hazard (${INSERT_COLS.join(', ')}, updated_at) VALUES (${params}, $${INSERT_COLS.length})
+     RETURNING *`,
+    INSERT_COLS.map((c) => h[c]),
+  );
+}
+
+export function getHazard(q: Queryable, id: number, lock = false): Promise<HazardRow | undefined> {
+  return maybeOne<HazardRow>(q, `SELECT * FROM hazard WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+}
+
+export function trackingNos(q: Queryable, ids: number[]): Promise<{ id: number; tracking_no: string }[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return q.query('SELECT id, tracking_no FROM hazard WHERE id = ANY($1::bigint[])', [ids]);
+}
+
+export type HazardPatch = Partial<
+  Omit<HazardRow, 'id' | 'version' | 'county_code' | 'tracking_no' | 'created_at' | 'created_by'>
+>;
+
+/** Applies a patch if the row is still at `version`; bumps the version. Undefined when the version moved on. */
+export function updateHazard(
+  q: Queryable,
+  id: number,
+  version: number,
+  patch: HazardPatch,
+): Promise<HazardRow | undefined> {
+  const keys = Object.keys(patch) as (keyof HazardPatch)[];
+  const sets = keys.map((k, i) => `${k} = $${i + 3}`);
+  return maybeOne<HazardRow>(
+    q,
+    `UPDATE hazard SET ${[...sets, 'version = version + 1'].join(', ')}
+     WHERE id = $1 AND version = $2 RETURNING *`,
+    [id, version, ...keys.map((k) => patch[k])],
+  );
+}
+
+// ---- timeline ----
+
+export type TimelineRow = {
+  hazard_id: number;
+  seq: number;
+  at: Date;
+  kind: string;
+  from_state: HazardState | null;
+  to_state: HazardState | null;
+  by_name: string;
+  as_role: string | null;
+  details: Record<string, unknown>;
+};
+
+/** Appends a step (the caller holds the hazard's row lock, so seq cannot race). */
+export async function appendTimeline(
+  q: Queryable,
+  t: Omit<TimelineRow, 'seq'> & { county_code: string },
+): Promise<void> {
+  await q.query(
+    `INSERT INTO hazard_timeline (hazard_id, seq, county_code, at, kind, from_state, to_state, by_name, as_role, details)
+     SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9
+     FROM hazard_timeline WHERE hazard_id = $1`,
+    [
+      t.hazard_id,
+      t.county_code,
+      t.at,
+      t.kind,
+      t.from_state,
+      t.to_state,
+      t.by_name,
+      t.as_role,
+      JSON.stringify(t.details),
+    ],
+  );
+}
+
+export function timeline(q: Queryable, hazardId: number): Promise<TimelineRow[]> {
+  return q.query<TimelineRow>(
+    `SELECT hazard_id, seq, at, kind, from_state, to_state, by_name, as_role, details
+     FROM hazard_timeline WHERE hazard_id = $1 ORDER BY seq`,
+    [hazardId],
+  );
+}
+
+// ---- lists ----
+
+export interface ListFilter {
+  /** Located in the subtree of this path. */
+  unitPath?: string;
+  /** What a department's staff see: routed to it, assigned to it, or recorded by them. */
+  department?: { id: number; accountId: number | null };
+  states?: HazardState[];
+  domainCode?: string;
+  aspectCode?: string;
+  severities?: Severity[];
+  sources?: HazardSource[];
+  townId?: number;
+  departmentId?: number;
+  placeId?: number;
+  batch?: string;
+  listed?: boolean;
+  from?: Date;
+  to?: Date;
+  reporterAccountId?: number;
+  /** Waiting for a reviewer of this town (by path) or department. */
+  review?: { townPath: string | null; departmentId: number | null };
+  /** Assigned (assigned / rectifying / verifying) to a unit or place under this path, or to this department. */
+  rectify?: { unitPath: string | null; placePath: string | null; departmentId: number | null };
+  overdueAt?: Date;
+  /** Tracking number, or words of the description. */
+  text?: string;
+}
+
+const REVIEW_STATES = `('triaged', 'confirmed', 'consolidated', 'verifying')`;
+const RECTIFY_STATES = `('assigned', 'rectifying', 'verifying')`;
+
+function where(f: ListFilter): { sql: string; params: unknown[] } {
+  const c: string[] = [];
+  const p: unknown[] = [];
+  const $ = (v: unknown) => {
+    p.push(v);
+    return `$${p.length}`;
+  };
+  if (f.unitPath) c.push(`h.unit_path LIKE ${$(f.unitPath)} || '%'`);
+  if (f.department) {
+    const d = $(f.department.id);
+    const mine =
+      f.department.accountId === null ? '' : ` OR h.reporter_account_id = ${$(f.department.accountId)}`;
+    c.push(`(h.department_id = ${d} OR (h.assignee_kind = 'department' AND h.assignee_id = ${d})${mine})`);
+  }
+  if (f.states?.length) c.push(`h.state = ANY(${$(f.states)}::text[])`);
+  if (f.domainCode) c.push(`h.domain_code = ${$(f.domainCode)}`);
+  if (f.aspectCode) c.push(`h.aspect_code = ${$(f.aspectCode)}`);
+  if (f.severities?.length) c.push(`h.severity = ANY(${$(f.severities)}::text[])`);
+  if (f.sources?.length) c.push(`h.source = ANY(${$(f.sources)}::text[])`);
+  if (f.townId !== undefined) c.push(`h.town_id = ${$(f.townId)}`);
+  if (f.departmentId !== undefined) c.push(`h.department_id = ${$(f.departmentId)}`);
+  if (f.placeId !== undefined) c.push(`h.place_id = ${$(f.placeId)}`);
+  if (f.batch) c.push(`h.batch = ${$(f.batch)}`);
+  if (f.listed !== undefined) c.push(`h.listed = ${$(f.listed)}`);
+  if (f.from) c.push(`h.created_at >= ${$(f.from)}`);
+  if (f.to) c.push(`h.created_at < ${$(f.to)}`);
+  if (f.reporterAccountId !== undefined) c.push(`h.reporter_account_id = ${$(f.reporterAccountId)}`);
+  if (f.review) {
+    const parts: string[] = [];
+    if (f.review.townPath !== null) parts.push(`h.town_path LIKE ${$(f.review.townPath)} || '%'`);
+    if (f.review.departmentId !== null) parts.push(`h.department_id = ${$(f.review.departmentId)}`);
+    c.push(parts.length ? `h.state IN ${REVIEW_STATES} AND (${parts.join(' OR ')})` : 'false');
+  }
+  if (f.rectify) {
+    const parts: string[] = [];
+    if (f.rectify.unitPath !== null)
+      parts.push(`(h.assignee_kind = 'unit' AND h.assignee_path LIKE ${$(f.rectify.unitPath)} || '%')`);
+    if (f.rectify.placePath !== null)
+      parts.push(`(h.assignee_kind = 'place' AND h.assignee_path LIKE ${$(f.rectify.placePath)} || '%')`);
+    if (f.rectify.departmentId !== null)
+      parts.push(`(h.assignee_kind = 'department' AND h.assignee_id = ${$(f.rectify.departmentId)})`);
+    c.push(parts.length ? `h.state IN ${RECTIFY_STATES} AND (${parts.join(' OR ')})` : 'false');
+  }
+  if (f.overdueAt) c.push(`h.state IN ('assigned', 'rectifying') AND h.due_at < ${$(f.overdueAt)}`);
+  if (f.text) {
+    const t = $(f.text);
+    c.push(`(h.tracking_no = ${t} OR h.description ILIKE '%' || ${t} || '%')`);
+  }
+  return { sql: c.length ? `WHERE ${c.join(' AND ')}` : '', params: p };
+}
+
+/** One page, newest first, and the number of matches (two statements, run one after the other). */
+export async function listHazards(
+  q: Queryable,
+  f: ListFilter,
+  limit: number,
+  offset: number,
+): Promise<{ rows: HazardRow[]; total: number }> {
+  const w = where(f);
+  const n = w.params.length;
+  const rows = await q.query<HazardRow>(
+    `SELECT h.* FROM hazard h ${w.sql} ORDER BY h.created_at DESC, h.id DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
+    [...w.params, limit, offset],
+  );
+  // a short first page is the whole of it: no count needed
+  if (offset === 0 && rows.length < limit) return { rows, total: rows.length };
+  const count = await one<{ n: number }>(q, `SELECT count(*)::int AS n FROM hazard h ${w.sql}`, w.params);
+  return { rows, total: count.n };
+}
+
+// ---- supervision (claimed FOR UPDATE SKIP LOCKED: several processes share the sweep) ----
+
+export function dueReminders(q: Queryable, now: Date, limit: number): Promise<HazardRow[]> {
+  return q.query<HazardRow>(
+    `SELECT * FROM hazard WHERE state IN ('assigned', 'rectifying') AND remind_at <= $1
+     ORDER BY remind_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [now, limit],
+  );
+}
+
+export function dueEscalations(q: Queryable, now: Date, limit: number): Promise<HazardRow[]> {
+  return q.query<HazardRow>(
+    `SELECT * FROM hazard WHERE state IN ('assigned', 'rectifying') AND next_escalation_at <= $1
+     ORDER BY next_escalation_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [now, limit],
+  );
+}
+
+// ---- the weekly consolidation (汇总) ----
+
+/** Confirmed items confirmed before `before`, locked, by domain and town (the lists they go on). */
+export function dueConsolidation(q: Queryable, before: Date, limit: number): Promise<HazardRow[]> {
+  return q.query<HazardRow>(
+    `SELECT * FROM hazard WHERE state = 'confirmed' AND confirmed_at < $1
+     ORDER BY confirmed_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [before, limit],
+  );
+}
+
+/**
+ * Puts the items (locked by the caller, all 'confirmed') on the weekly list `batch` in two statements:
+ * the state change with the version bumped, and one timeline step each.
+ */
+export async function consolidate(
+  q: Queryable,
+  ids: number[],
+  batch: string,
+  at: Date,
+  step: { by_name: string; as_role: string; details: Record<string, unknown> },
+): Promise<number> {
+  const rows = await q.query<{ id: number }>(
+    `UPDATE hazard SET state = 'consolidated', batch = $2, consolidated_at = $3, updated_at = $3,
+       version = version + 1
+     WHERE id = ANY($1::bigint[]) AND state = 'confirmed' RETURNING id`,
+    [ids, batch, at],
+  );
+  await q.query(
+    `INSERT INTO hazard_timeline (hazard_id, seq, county_code, at, kind, from_state, to_state, by_name, as_role, details)
+     SELECT h.id, COALESCE((SELECT max(t.seq) FROM hazard_timeline t WHERE t.hazard_id = h.id), 0) + 1,
+       h.county_code, $2, 'consolidate', 'confirmed', 'consolidated', $3, $4, $5
+     FROM hazard h WHERE h.id = ANY($1::bigint[])`,
+    [rows.map((r) => r.id), at, step.by_name, step.as_role, JSON.stringify(step.details)],
+  );
+  return rows.length;
+}
+
+// ---- metrics (set-based) ----
+
+export type MetricsRow = {
+  code: string;
+  /** null: the unit's total over every domain */
+  domain_code: string | null;
+  found: number;
+  closed_out: number;
+  due: number;
+  due_closed_out: number;
+  closed_on_time: number;
+};
+
+/**
+ * Counts per unit at path depth `depth` (3 town, 4 village, 5 grid), and per unit and domain, in one
+ * statement (GROUPING SETS). The close-out terms follow domain/deadlines.ts closeoutMetrics: of the items
+ * whose deadline fell in [from, to), those closed out before `to` and those closed out by their deadline.
+ */
+export function metrics(
+  q: Queryable,
+  withinPath: string,
+  depth: number,
+  from: Date,
+  to: Date,
+  domainCode: string | null,
+): Promise<MetricsRow[]> {
+  return q.query<MetricsRow>(
+    `WITH h AS (
+       SELECT split_part(h.unit_path, '/', $4 + 1) AS code, h.domain_code, h.state, h.created_at,
+              h.due_at, h.closed_out_at
+       FROM hazard h
+       WHERE h.unit_path LIKE $3 || '%' AND ($5::text IS NULL OR h.domain_code = $5)
+         AND ((h.created_at >= $1 AND h.created_at < $2)
+              OR (h.due_at >= $1 AND h.due_at < $2)
+              OR (h.closed_out_at >= $1 AND h.closed_out_at < $2)))
+     SELECT code, domain_code,
+       count(*) FILTER (WHERE created_at >= $1 AND created_at < $2
+                          AND state NOT IN ('rejected', 'merged'))::int AS found,
+       count(*) FILTER (WHERE closed_out_at >= $1 AND closed_out_at < $2)::int AS closed_out,
+       count(*) FILTER (WHERE due_at >= $1 AND due_at < $2)::int AS due,
+       count(*) FILTER (WHERE due_at >= $1 AND due_at < $2 AND closed_out_at < $2)::int AS due_closed_out,
+       count(*) FILTER (WHERE due_at >= $1 AND due_at < $2 AND closed_out_at <= due_at)::int AS closed_on_time
+     FROM h WHERE code <> ''
+     GROUP BY GROUPING SETS ((code), (code, domain_code))`,
+    [from, to, withinPath, depth, domainCode],
+  );
+}

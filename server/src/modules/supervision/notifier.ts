@@ -1,0 +1,36 @@
+// How a supervised module tells people (assignees, supervisors, reporters) about its items: the shape of
+// the notifications service's publish, kept structural so events and hazards depend on no internals of
+// it. services.ts passes the notifications service; tests may pass null (nobody is told).
+import type { Queryable } from '../../db/index.js';
+
+/** Who is told: named accounts, and the active staff scoped exactly to these units or departments. */
+export interface Recipients {
+  accountIds?: number[];
+  unitIds?: number[];
+  departmentIds?: number[];
+}
+
+export interface Notifier {
+  publish(
+    q: Queryable,
+    notice: {
+      kind: string;
+      entityType: string;
+      entityId: number;
+      /** Short bilingual text without personal data (no names, phones, descriptions). */
+      title: { zh: string; en: string };
+      link: string;
+      to: Recipients;
+      unitPath: string;
+      /** Also out through SMS/WeChat: only what must reach someone away from the screen. */
+      external?: boolean;
+    },
+  ): Promise<void>;
+}
+
+/** The recipients with more units added (supervisors), each unit once. */
+export function withUnits(to: Recipients, unitIds: readonly (number | undefined | null)[]): Recipients {
+  const add = unitIds.filter((u): u is number => typeof u === 'number');
+  if (add.length === 0) return to;
+  return { ...to, unitIds: [...new Set([...(to.unitIds ?? []), ...add])] };
+}
