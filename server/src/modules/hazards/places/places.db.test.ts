@@ -238,6 +238,10 @@ describe('scope', () => {
     expectProblem(await send('GET', '/hazards/places'), 401, 'http.unauthenticated');
     expectProblem(await send('GET', '/hazards/places', 'resident'), 403, 'http.forbidden');
     expectProblem(await send('GET', `/hazards/places/${inG1.id}`, 'grid2'), 403, 'http.forbidden');
+    expectProblem(await send('GET', `/hazards/places/${inG1.id}`), 401, 'http.unauthenticated');
+    expectProblem(await send('GET', '/hazards/places/999999'), 401, 'http.unauthenticated');
+    expectProblem(await send('GET', `/hazards/places/${inG1.id}`, 'resident'), 403, 'http.forbidden');
+    expectProblem(await send('GET', '/hazards/places/999999', 'grid2'), 404, 'hazards.place_not_found');
     expectProblem(
       await send('PATCH', `/hazards/places/${inG1.id}`, 'grid2', { name: '改名', version: inG1.version }),
       403,

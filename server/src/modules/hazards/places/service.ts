@@ -157,6 +157,7 @@ export class PlacesService {
   }
 
   async get(actor: Actor, id: number): Promise<PlaceDetail> {
+    if (!placePolicy.list(actor)) deny(actor, 'Only staff see the places registry');
     const row = await this.mustGet(this.db, id);
     if (!placePolicy.view(actor, row.unit_path)) deny(actor, 'The place lies outside your area');
     return this.detail(this.db, actor, row);
@@ -346,6 +347,7 @@ export class PlacesService {
     body: ListStatusBody,
     ctx: { requestId?: string } = {},
   ): Promise<PlaceDetail> {
+    if (!placePolicy.list(actor)) deny(actor, 'Only staff change the black and white lists');
     return this.db.tx(async (q) => {
       const before = await this.mustGet(q, id, true);
       if (!placePolicy.changeListStatus(actor, before.unit_path))
