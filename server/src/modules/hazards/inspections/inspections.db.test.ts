@@ -620,3 +620,24 @@ describe('a self-inspection (自查)', () => {
     ctx.clock.set(new Date('2026-11-23T02:00:00Z'));
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the inspections routes', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/api/docs/openapi.json' })).json();
+    for (const path of [
+      '/templates',
+      '/templates/{code}',
+      '/campaigns',
+      '/campaigns/{id}',
+      '/campaigns/{id}/draw',
+      '/campaigns/{id}/verify',
+      '/campaigns/{id}/progress',
+      '/campaigns/{id}/close',
+      '/targets/{id}/check-in',
+      '/visits/{id}',
+      '/visits/{id}/submit',
+    ])
+      expect(Object.keys(doc.paths)).toContain(`/api/v1/hazards/inspections${path}`);
+    expect(doc.paths['/api/v1/hazards/inspections/visits/{id}/submit'].post.requestBody).toBeDefined();
+  });
+});

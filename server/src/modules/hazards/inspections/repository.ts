@@ -164,7 +164,9 @@ export interface CampaignRow {
   inspector_ids: number[];
   seed: string | null;
   algorithm: string | null;
+  /** Loaded only when asked for (getCampaign with the snapshot): it can hold tens of thousands. */
   candidates: CandidateSnap[] | null;
+  candidate_count: number | null;
   draw: { strata: unknown[]; selected: string[] } | null;
   drawn_at: Date | null;
   drawn_by: string | null;
@@ -179,8 +181,9 @@ export interface CampaignRow {
 const C_COLUMNS =
   'id, county_code, name, kind, state, unit_id, unit_path, starts_on::text AS starts_on, ends_on::text AS ends_on, ' +
   'templates, sample_size, ARRAY(SELECT x::float8 FROM unnest(inspector_ids) x) AS inspector_ids, seed, algorithm, ' +
-  'candidates, draw, drawn_at, drawn_by, closed_at, version, created_by, created_at, updated_at';
-/** The list leaves the snapshot out (it can hold tens of thousands of candidates). */
+  'candidates, jsonb_array_length(candidates) AS candidate_count, draw, drawn_at, drawn_by, closed_at, version, ' +
+  'created_by, created_at, updated_at';
+/** Without the candidate snapshot (it can hold tens of thousands of candidates). */
 const C_LIST_COLUMNS = C_COLUMNS.replace('candidates, ', 'NULL::jsonb AS candidates, ');
 
 export interface NewCampaign {
@@ -222,9 +225,13 @@ export async function insertCampaign(q: Queryable, c: NewCampaign): Promise<Camp
   return rows[0]!;
 }
 
-export async function getCampaign(q: Queryable, id: number, lock = false): Promise<CampaignRow | undefined> {
+export async function getCampaign(
+  q: Queryable,
+  id: number,
+  opts: { lock?: boolean; snapshot?: boolean } = {},
+): Promise<CampaignRow | undefined> {
   const rows = await q.query<CampaignRow>(
-    `SELECT ${C_COLUMNS} FROM inspection_campaign WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+    `SELECT ${opts.snapshot ? C_COLUMNS : C_LIST_COLUMNS} FROM inspection_campaign WHERE id = $1${opts.lock ? ' FOR UPDATE' : ''}`,
     [id],
   );
   return rows[0];

@@ -475,7 +475,7 @@ export class InspectionsService {
 
   /** Reruns the recorded draw from its snapshot and seed, and says whether it chooses the same targets. */
   async verifyDraw(actor: Actor, id: number): Promise<import('./schema.js').VerifyResult> {
-    const c = await this.visibleCampaign(actor, id);
+    const c = await this.visibleCampaign(actor, id, true);
     if (!inspectionPolicy.seesAllTargets(actor, factsOf(c)))
       deny(actor, 'Only those who see the whole draw verify it');
     if (!c.seed || !c.candidates || !c.draw || !c.algorithm)
@@ -622,7 +622,7 @@ export class InspectionsService {
       }
     } else flag = 'no_location';
     return this.db.tx(async (q) => {
-      const c = (await repo.getCampaign(q, pre.campaign_id, true))!;
+      const c = (await repo.getCampaign(q, pre.campaign_id, { lock: true }))!;
       if (c.state !== 'drawn') return E.campaignState.raise('The campaign is not under way');
       const t = (await repo.getTarget(q, targetId, true))!;
       if (t.inspection_id !== null)
@@ -682,7 +682,7 @@ export class InspectionsService {
   ): Promise<InspectionDto> {
     return this.db.tx(async (q) => {
       const row = await repo.getInspection(q, id, true);
-      const c = row && (await repo.getCampaign(q, row.campaign_id, true));
+      const c = row && (await repo.getCampaign(q, row.campaign_id, { lock: true }));
       const t = row && (await repo.getTarget(q, row.target_id));
       if (!row || !c || !t || !inspectionPolicy.view(actor, factsOf(c))) return E.inspectionNotFound.raise();
       if (!inspectionPolicy.fill(actor, factsOf(c), t.unit_path)) {
@@ -789,9 +789,9 @@ export class InspectionsService {
   }
 
   /** A campaign the actor may see; 404 otherwise, so a covert campaign's existence is not told. */
-  private async visibleCampaign(actor: Actor, id: number): Promise<repo.CampaignRow> {
+  private async visibleCampaign(actor: Actor, id: number, snapshot = false): Promise<repo.CampaignRow> {
     if (actor.kind === 'anonymous') return HttpErrors.unauthenticated.raise();
-    const c = await repo.getCampaign(this.db, id);
+    const c = await repo.getCampaign(this.db, id, { snapshot });
     if (!c || !inspectionPolicy.view(actor, factsOf(c))) return E.campaignNotFound.raise();
     return c;
   }
@@ -802,7 +802,7 @@ export class InspectionsService {
     id: number,
     version: number,
   ): Promise<repo.CampaignRow> {
-    const c = await repo.getCampaign(q, id, true);
+    const c = await repo.getCampaign(q, id, { lock: true });
     if (!c || !inspectionPolicy.view(actor, factsOf(c))) return E.campaignNotFound.raise();
     if (!inspectionPolicy.plan(actor, c.unit_path))
       deny(actor, 'Only the safety office that plans it runs the campaign');
