@@ -270,6 +270,12 @@ describe('a covert campaign (暗访)', () => {
     expect(v).toMatchObject({ matches: true, seed: '2026-12-暗访-01', candidates: 6 });
     expect(v.recorded).toEqual(a.targets.map((t) => `p:${t.placeId}`));
     expect(v.recomputed).toEqual(v.recorded);
+    // a target changed behind the draw's back no longer verifies
+    const other = sixPlaces.find((id) => !b.targets.some((t) => t.placeId === id))!;
+    await ctx.db.query('UPDATE inspection_target SET place_id = $2 WHERE id = $1', [b.targets[0]!.id, other]);
+    const tampered = await ok<VerifyResult>(await send('GET', `${P}/campaigns/${b.id}/verify`, 'safety'));
+    expect(tampered.matches).toBe(false);
+    expect(tampered.recorded[0]).toBe(`p:${other}`);
     // and a seed the planner did not give is made and recorded
     const c = await drawn(covertPlan(), undefined as unknown as string);
     expect(c.draw?.seed).toMatch(/^[0-9a-f]{24}$/);

@@ -240,9 +240,9 @@ export const verifyResult = z.object({
   algorithm: z.string(),
   seed: z.string(),
   candidates: z.number().int(),
-  recorded: z.array(z.string()).describe('Candidate ids as drawn (p:<place id>, u:<unit id>)'),
+  recorded: z.array(z.string()).describe('The targets in draw order (p:<place id>, u:<unit id>)'),
   recomputed: z.array(z.string()).describe('The same draw rerun now from the snapshot and the seed'),
-  matches: z.boolean(),
+  matches: z.boolean().describe('The rerun chose the targets, in order, that the draw recorded'),
 });
 export type VerifyResult = z.infer<typeof verifyResult>;
 

@@ -488,14 +488,19 @@ export class InspectionsService {
       candidates: c.candidates.map(({ id: cid, town, kind }) => ({ id: cid, town, kind })),
       total: Math.min(c.sample_size ?? c.candidates.length, c.candidates.length),
     });
-    const recorded = c.draw.selected;
+    // the targets as they stand, in draw order, must be the recorded draw and the rerun alike
+    const recorded = (await repo.targets(this.db, c.id, null)).map((t) =>
+      t.place_id !== null ? `p:${t.place_id}` : `u:${t.unit_id}`,
+    );
     return {
       algorithm: c.algorithm,
       seed: c.seed,
       candidates: c.candidates.length,
       recorded,
       recomputed: again.selected,
-      matches: canonicalJson(recorded) === canonicalJson(again.selected),
+      matches:
+        canonicalJson(recorded) === canonicalJson(again.selected) &&
+        canonicalJson(c.draw.selected) === canonicalJson(again.selected),
     };
   }
 
