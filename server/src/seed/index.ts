@@ -4,6 +4,7 @@
 import { DEMO_PASSWORD } from '../config.js';
 import { SYSTEM } from '../modules/access/actor.js';
 import { seedEventCategories } from '../modules/events/categories/seed.js';
+import { seedInspectionTemplates } from '../modules/hazards/inspections/seed.js';
 import { seedHazardTaxonomy } from '../modules/hazards/taxonomy/seed.js';
 import type { Services } from '../services.js';
 import { DEMO_ACCOUNTS } from './accounts.js';
@@ -93,6 +94,7 @@ export async function seedDemo(services: Services, opts: SeedOptions): Promise<S
   // reference data that names the departments: the event categories and the hazard domains
   await seedEventCategories(services, DEMO_DISTRICT_CODE);
   await seedHazardTaxonomy(services, DEMO_DISTRICT_CODE);
+  await seedInspectionTemplates(services);
   progress('police_beats', 0, org.policeBeats.length);
   await services.units.insertPoliceBeats(SYSTEM, org.policeBeats);
   progress('police_beats', org.policeBeats.length, org.policeBeats.length);

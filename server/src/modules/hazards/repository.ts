@@ -108,6 +108,15 @@ export function trackingNos(q: Queryable, ids: number[]): Promise<{ id: number; 
   return q.query('SELECT id, tracking_no FROM hazard WHERE id = ANY($1::bigint[])', [ids]);
 }
 
+/** The state, tracking number and deadline of these hazards (for inspections' progress). */
+export function statesOf(
+  q: Queryable,
+  ids: readonly number[],
+): Promise<{ id: number; tracking_no: string; state: HazardState; due_at: Date | null }[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return q.query('SELECT id, tracking_no, state, due_at FROM hazard WHERE id = ANY($1::bigint[])', [ids]);
+}
+
 export type HazardPatch = Partial<
   Omit<HazardRow, 'id' | 'version' | 'county_code' | 'tracking_no' | 'created_at' | 'created_by'>
 >;

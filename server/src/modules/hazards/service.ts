@@ -33,6 +33,7 @@ import {
   type HazardChanges,
   type HazardRole,
   type HazardSnapshot,
+  type HazardState,
   isTerminal,
   type RefusalCode,
   type TimelineEntry,
@@ -388,6 +389,28 @@ export class HazardsService {
     );
     const items = await this.presentMany(this.db, actor, rows);
     return { items, total, page: query.page, pageSize: query.pageSize };
+  }
+
+  /**
+   * The state of hazards by id, for other services that created them (an inspection's progress); no
+   * permission check: the caller checked its actor against its own record of these ids.
+   */
+  async statesOf(
+    ids: readonly number[],
+  ): Promise<Map<number, { trackingNo: string; state: HazardState; overdue: boolean }>> {
+    const now = this.clock.now();
+    const rows = await repo.statesOf(this.db, [...new Set(ids)]);
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          trackingNo: r.tracking_no,
+          state: r.state,
+          overdue:
+            RECTIFICATION_STATES.includes(r.state) && r.due_at !== null && r.due_at.getTime() < now.getTime(),
+        },
+      ]),
+    );
   }
 
   // ---------------------------------------------------------------- the loop

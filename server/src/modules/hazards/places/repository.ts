@@ -229,6 +229,22 @@ function where(f: PlaceFilter): { sql: string; params: unknown[] } {
   return { sql: c.length ? `WHERE ${c.join(' AND ')}` : '', params: p };
 }
 
+/** Places of these kinds in a subtree, in id order (candidates of an inspection campaign's draw). */
+export function candidatePlaces(
+  q: Queryable,
+  pathPrefix: string,
+  kinds: readonly string[],
+  limit: number,
+): Promise<
+  Pick<PlaceRow, 'id' | 'name' | 'kind' | 'unit_id' | 'unit_path' | 'county_code' | 'lng' | 'lat'>[]
+> {
+  return q.query(
+    `SELECT id, name, kind, unit_id, unit_path, county_code, lng, lat FROM place
+      WHERE unit_path LIKE $1 || '%' AND kind = ANY($2::text[]) ORDER BY id LIMIT $3`,
+    [pathPrefix, kinds, limit],
+  );
+}
+
 /** One page, newest first, with the total. */
 export async function listPlaces(
   q: Queryable,

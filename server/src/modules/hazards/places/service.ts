@@ -148,6 +148,29 @@ export class PlacesService {
     };
   }
 
+  /**
+   * The places of some kinds in a unit subtree with their locations, in id order: the candidates of an
+   * inspection campaign's draw. No permission check (the caller checked its actor); at most `limit`.
+   */
+  async candidates(
+    pathPrefix: string,
+    kinds: readonly string[],
+    limit = 100_000,
+  ): Promise<(Omit<PlaceFacts, 'listStatus'> & { lng: number; lat: number })[]> {
+    if (!kinds.length) return [];
+    const rows = await repo.candidatePlaces(this.db, pathPrefix, kinds, limit);
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      unitId: r.unit_id,
+      unitPath: r.unit_path,
+      countyCode: r.county_code,
+      lng: r.lng,
+      lat: r.lat,
+    }));
+  }
+
   // ---------------------------------------------------------------- reading
 
   async list(actor: Actor, q: ListQuery): Promise<Page<PlaceDto>> {
