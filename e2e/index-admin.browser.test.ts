@@ -1,8 +1,11 @@
 // The safety office's month of the safety index: it starts the run of the last month that is over
-// (the demo seed imports its data but leaves it to run), reviews it, corrects one input with a
-// written reason (the original is kept), confirms and publishes it; the published run is read-only
-// and public. Then the accountability items: listed, filtered, a town's staff answer one and the
-// safety office accepts the answer.
+// (the demo seed imports its data but leaves it to run), reviews it with each unit's rank interval and
+// the rank robustness panel, corrects one input with a written reason (the original is kept), confirms
+// and publishes it; the published run is read-only and public. Then the accountability items: listed,
+// filtered, a town's staff answer one and the safety office accepts the answer. Then the scheme's
+// accountability ladder and Monte Carlo settings are edited and saved, external values are imported from
+// files (a defective one refused row by row, a GBK-encoded CSV checked by a dry run, then imported), and
+// the year's 六无平安村社 candidates are listed, by the county's safety office and by a town's staff.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Browser, launchBrowser, screenshot } from './harness';
@@ -74,6 +77,55 @@ async function pickOption(page: Page, select: ReturnType<Page['locator']>, text:
 async function accLoaded(page: Page) {
   await page.getByTestId('acc-table').waitFor();
   await page.locator('[data-testid=acc-table] .ant-spin-spinning').waitFor({ state: 'detached' });
+}
+
+let gbkTable: Map<string, [number, number]> | null = null;
+/** Text as a Chinese Excel saves a CSV: GBK bytes (the table read back from the platform's own decoder). */
+function gbk(text: string): Buffer {
+  if (!gbkTable) {
+    gbkTable = new Map();
+    const dec = new TextDecoder('gbk');
+    for (let a = 0x81; a <= 0xfe; a++)
+      for (let b = 0x40; b <= 0xfe; b++) {
+        if (b === 0x7f) continue;
+        const ch = dec.decode(new Uint8Array([a, b]));
+        if (ch.length === 1 && ch !== '\ufffd' && !gbkTable.has(ch)) gbkTable.set(ch, [a, b]);
+      }
+  }
+  const out: number[] = [];
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c < 0x80) out.push(c);
+    else {
+      const bytes = gbkTable.get(ch);
+      if (!bytes) throw new Error(`not in GBK: ${ch}`);
+      out.push(...bytes);
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The year the safe-villages page opens on: that of the last month that is over (Beijing time). */
+function safeYear(): number {
+  return Number(lastMonth().slice(0, 4));
+}
+
+interface SafeVillages {
+  within: { name: string };
+  villages: number;
+  candidates: number;
+  waitingForData: number;
+  items: {
+    unit: { name: string };
+    town: { id: number; name: string } | null;
+    candidate: boolean;
+    checks: { status: string }[];
+  }[];
+}
+
+/** The input of an antd InputNumber by its test id (on the input itself, or on its wrapper). */
+function numberInput(within: ReturnType<Page['locator']>, testId: string) {
+  return within.locator(`input[data-testid=${testId}], [data-testid=${testId}] input`).first();
 }
 
 /** Presses the OK button of the confirmation dialog that is open. */
@@ -154,6 +206,39 @@ describe('safety index: the monthly run and accountability (safety office)', () 
       .getAttribute('href');
     expect(link).toMatch(new RegExp(`^/index/units/\\d+\\?run=${runId}$`));
     await screenshot(page, 'index-run-computed');
+  });
+
+  it('shows each unit’s 90 % rank interval and the rank robustness of the run', async () => {
+    const run = await page.evaluate(async (id) => {
+      const r = await fetch(`/api/v1/index/runs/${id}`);
+      return (await r.json()) as {
+        uncertainty: { runs: number; weightNoise: number; sensitivity: { input: string }[] } | null;
+        results: { rank: number | null; rankInterval: { p05: number; p95: number } | null }[];
+      };
+    }, runId);
+    expect(run.uncertainty, 'the computed run carries its Monte Carlo analysis').not.toBeNull();
+    expect(run.results.every((r) => r.rank === null || r.rankInterval !== null)).toBe(true);
+    // the results table: an interval per ranked town, as whole ranks within 1…13
+    const intervals = page.getByTestId('run-results').getByTestId('rank-interval');
+    await intervals.first().waitFor();
+    expect(await intervals.count()).toBe(13);
+    for (const el of await intervals.all()) {
+      const lo = Number(await el.getAttribute('data-lo'));
+      const hi = Number(await el.getAttribute('data-hi'));
+      expect(lo >= 1 && lo <= hi && hi <= 13, `${lo}–${hi}`).toBe(true);
+    }
+    // the robustness panel: the settings and the sensitivity chart, inputs by the scheme's names
+    const panel = page.getByTestId('run-robustness');
+    await panel.waitFor();
+    const text = (await panel.textContent()) ?? '';
+    expect(text).toContain('排名稳健性');
+    expect(text).toContain((run.uncertainty?.runs ?? 0).toLocaleString('en-US'));
+    expect(text).toContain(`±${Math.round((run.uncertainty?.weightNoise ?? 0) * 100)}%`);
+    await panel.getByTestId('robust-sensitivity').locator('canvas').waitFor();
+    await panel.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(400);
+    await screenshot(page, 'index-run-robustness');
+    await page.evaluate(() => window.scrollTo(0, 0));
   });
 
   it('corrects one input with a written reason and keeps the original', async () => {
@@ -343,6 +428,245 @@ describe('safety index: the monthly run and accountability (safety office)', () 
     await accLoaded(page);
     await page.waitForTimeout(500); // the filter's sliding highlight
     await screenshot(page, 'index-accountability-accepted');
+  });
+
+  it('edits the accountability ladder and the Monte Carlo settings of the scheme, and saves them', async () => {
+    await page.locator('[data-nav=indexSchemes]').click();
+    const ladder = page.getByTestId('scheme-ladder');
+    await ladder.waitFor();
+    const before = await page.evaluate(async () => {
+      const r = await fetch('/api/v1/index/schemes/default');
+      return (await r.json()) as { version: number };
+    });
+    // one readable sentence per rung, the delisting rule last
+    const sentences = await ladder.getByTestId('ladder-sentence').allTextContents();
+    expect(sentences).toContain('当月红色 → 预警，10 天内答复');
+    expect(sentences).toContain('连续 2 个月红色 或 连续 3 个月橙色及以下 → 抄告，10 天内答复');
+    expect(sentences.at(-1)).toBe('挂牌后连续 2 个月黄色及以上 → 摘牌（上级签批），10 天内办理');
+    const copyNotice = ladder.locator('[data-testid=ladder-rung][data-action=copy_notice]');
+    const days = numberInput(copyNotice, 'rung-days');
+    // out of range: said next to the form, and saving is refused until it is fixed
+    await days.fill('400');
+    await page.getByTestId('scheme-issues').getByText('“抄告”的期限须为 1–365 天').waitFor();
+    await expect(page.getByTestId('scheme-save').isDisabled()).resolves.toBe(true);
+    await days.fill('15');
+    await copyNotice.getByText('→ 抄告，15 天内答复').waitFor();
+    await page.getByTestId('scheme-issues').waitFor({ state: 'detached' });
+    const mc = page.getByTestId('scheme-mc');
+    await numberInput(mc, 'mc-runs').fill('500');
+    await numberInput(mc, 'mc-noise').fill('20');
+    await mc.scrollIntoViewIfNeeded();
+    await ladder.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await screenshot(page, 'index-scheme-ladder');
+    await page.getByTestId('scheme-save').click();
+    await confirmDialog(page, /保存为新版本/);
+    await page
+      .getByTestId('scheme-version')
+      .getByText(`版本 ${before.version + 1}`)
+      .waitFor({ timeout: 15_000 });
+    const saved = await page.evaluate(async () => {
+      const r = await fetch('/api/v1/index/schemes/default');
+      return (await r.json()) as {
+        version: number;
+        body: {
+          ladder: { rungs: { action: string; answerDays: number }[] };
+          uncertainty: { runs: number; weightNoise: number };
+        };
+      };
+    });
+    expect(saved.version).toBe(before.version + 1);
+    expect(saved.body.ladder.rungs.find((r) => r.action === 'copy_notice')?.answerDays).toBe(15);
+    expect(saved.body.uncertainty.runs).toBe(500);
+    expect(saved.body.uncertainty.weightNoise).toBeCloseTo(0.2, 10);
+    // the same rules in English
+    await page.getByTestId('lang-switch').click();
+    await ladder.getByText('Accountability ladder').waitFor();
+    await expect(copyNotice.getByTestId('ladder-sentence').textContent()).resolves.toBe(
+      'Red 2 months in a row or orange or worse 3 months in a row → Copy-notice, answer within 15 days',
+    );
+    await ladder.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await screenshot(page, 'index-scheme-ladder-en');
+    await page.getByTestId('lang-switch').click();
+    await ladder.getByText('责任追究规则').waitFor();
+  });
+
+  it('imports external values from a file: defects by row and column, then a GBK CSV dry-run and imported', async () => {
+    const towns = await page.evaluate(async (p) => {
+      const r = await fetch(`/api/v1/public/index?period=${p}&level=town`);
+      return ((await r.json()) as { items: { code: string; name: string }[] }).items;
+    }, period);
+    const [a, b] = towns;
+    expect(a && b).toBeTruthy();
+    if (!a || !b) return;
+    await page.locator('[data-nav=indexRuns]').click();
+    await page.getByRole('button', { name: /导入外部数据/ }).click();
+    await page.getByTestId('external-import').waitFor();
+    const input = page.getByTestId('import-file-mode').locator('input[type=file]');
+
+    // a defective file: nothing imported, every defect by spreadsheet row and column
+    const bad = `单位代码,指标,数值\n${a.code},万人刑事治安警情,很多\n,平安建设知晓率,95%\n${b.code},police_incidents,7\n`;
+    await input.setInputFiles({ name: '外部数据-有误.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    const rejected = page.getByTestId('import-file-rejected');
+    await rejected.getByText('文件有 2 处问题').waitFor({ timeout: 15_000 });
+    const rows = page.getByTestId('import-file-problems').locator('tbody tr.ant-table-row');
+    expect(await rows.count()).toBe(2);
+    await expect(rows.nth(0).textContent()).resolves.toMatch(/^2数值不是数字：很多$/);
+    await expect(rows.nth(1).textContent()).resolves.toMatch(/^3单位代码缺少单位代码$/);
+    await expect(page.getByTestId('import-file-submit').isDisabled()).resolves.toBe(true);
+    await page.waitForTimeout(300);
+    await screenshot(page, 'index-import-rejected');
+
+    // the same month from the statistics bureau: wide, headed by the indicators' Chinese names, GBK
+    const good = gbk(
+      [
+        '2026年统计局平安建设调查,,,',
+        '单位代码,单位名称,万人刑事治安警情,平安建设知晓率',
+        `${a.code},${a.name},11,96.5%`,
+        `${b.code},${b.name},8,0.951`,
+      ].join('\r\n'),
+    );
+    await page.getByTestId('import-source').fill('统计局');
+    await input.setInputFiles({ name: '统计局-平安建设.csv', mimeType: 'text/csv', buffer: good });
+    const dry = page.getByTestId('import-dry-run');
+    await dry.waitFor({ timeout: 15_000 });
+    const summary = (await dry.textContent()) ?? '';
+    expect(summary).toContain(`可导入 ${period} 的 4 个数值`);
+    expect(summary).toContain('GBK / GB18030');
+    expect(summary).toContain('宽表');
+    await expect(dry.getByTestId('import-dry-run-indicators').textContent()).resolves.toMatch(
+      /万人刑事治安警情.*police_incidents.*平安建设知晓率.*awareness_rate/,
+    );
+    await page.waitForTimeout(300);
+    await screenshot(page, 'index-import-dry-run');
+    await page.getByTestId('import-file-submit').click();
+    await page
+      .getByTestId('import-done')
+      .getByText(`已导入 ${period} 的 4 个数值（2 个单位）`)
+      .waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(300);
+    await screenshot(page, 'index-import-done');
+  });
+
+  it('lists the year’s safe-village candidates, filtered by kind and town', async () => {
+    const year = safeYear();
+    await page.locator('[data-nav=safeVillages]').click();
+    const card = page.locator(`[data-testid=safe-villages][data-year="${year}"]`);
+    await card.waitFor({ timeout: 30_000 });
+    const api = await page.evaluate(async (y) => {
+      const r = await fetch(`/api/v1/index/safe-villages?year=${y}`);
+      return (await r.json()) as SafeVillages;
+    }, year);
+    expect(api.candidates, 'the demo has candidates').toBeGreaterThan(0);
+    const count = async (key: string) =>
+      Number(
+        ((await page.getByTestId(`safe-count-${key}`).locator('.ant-statistic-content').textContent()) ?? '')
+          .replace(/,/g, '')
+          .trim(),
+      );
+    expect(await count('villages')).toBe(api.villages);
+    expect(await count('candidates')).toBe(api.candidates);
+    expect(await count('waiting')).toBe(api.waitingForData);
+    const table = page.getByTestId('safe-table');
+    const rows = table.locator('tbody tr.ant-table-row');
+    await rows.first().waitFor();
+    // six checks per village: ✓, ✗ (how many) or ?
+    const marks = await rows.first().locator('[data-status]').allTextContents();
+    expect(marks).toHaveLength(6);
+    expect(marks.every((m) => /^(✓|✗ \(\d+(\.\d+)?\)|\?)$/.test(m))).toBe(true);
+    await screenshot(page, 'index-safe-villages');
+
+    await page.getByTestId('safe-filter').getByText(/^候选/).click();
+    await rows.first().waitFor();
+    const shown = await rows.count();
+    expect(shown).toBe(Math.min(20, api.candidates));
+    expect(await table.getByTestId('safe-candidate').count()).toBe(shown);
+    expect(await table.locator('tbody [data-status=fail], tbody [data-status=no_data]').count()).toBe(0);
+    await page.waitForTimeout(300);
+    await screenshot(page, 'index-safe-villages-candidates');
+
+    // failing: any check failed (a village may also wait for data on another)
+    const failing = api.items.filter((v) => v.checks.some((c) => c.status === 'fail')).length;
+    expect(await count('failing')).toBe(failing);
+    await page
+      .getByTestId('safe-filter')
+      .getByText(/^未通过/)
+      .click();
+    if (failing > 0) {
+      await rows.first().waitFor();
+      for (const row of await rows.all())
+        expect(await row.locator('[data-status=fail]').count()).toBeGreaterThan(0);
+    }
+
+    // one town: only its villages
+    await page.getByTestId('safe-filter').getByText(/^全部/).click();
+    const town = api.items.find((v) => v.town)?.town;
+    expect(town).toBeDefined();
+    if (!town) return;
+    await pickOption(page, page.getByTestId('safe-town'), town.name);
+    await rows.first().waitFor();
+    const towns = await rows.locator('td:nth-child(2)').allTextContents();
+    expect(new Set(towns)).toEqual(new Set([town.name]));
+    expect(await count('villages')).toBe(api.items.filter((v) => v.town?.id === town.id).length);
+  });
+
+  it("shows a town's staff only the villages of their town", async () => {
+    await page.getByTestId('logout').click();
+    await page.waitForURL(/\/login/);
+    await login(page, baseUrl, 'town_staff');
+    await page.locator('[data-nav=safeVillages]').click();
+    await page.waitForURL(/\/index\/safe-villages/);
+    // the loaded page, or its error (said, not waited out)
+    await page
+      .locator('[data-testid=safe-villages], [data-testid=safe-error]')
+      .first()
+      .waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('safe-error').count(), 'the safe villages loaded').toBe(0);
+    await page.getByTestId('safe-table').locator('tbody tr.ant-table-row').first().waitFor();
+    const api = await page.evaluate(async (y) => {
+      const r = await fetch(`/api/v1/index/safe-villages?year=${y}`);
+      return (await r.json()) as SafeVillages;
+    }, safeYear());
+    const towns = new Set(api.items.map((v) => v.town?.name));
+    expect(towns.size).toBe(1);
+    await expect(page.getByTestId('safe-scope').textContent()).resolves.toContain(api.within.name);
+    await expect(page.getByTestId('safe-town').count()).resolves.toBe(0);
+    const names = await page
+      .getByTestId('safe-table')
+      .locator('tbody tr.ant-table-row .sv-village a')
+      .allTextContents();
+    expect(names.every((n) => api.items.some((v) => v.unit.name === n))).toBe(true);
+    await page.waitForTimeout(300);
+    await screenshot(page, 'index-safe-villages-town');
+
+    // in English too
+    await page.getByTestId('lang-switch').click();
+    await page.getByTestId('safe-title').filter({ hasText: 'Safe villages' }).waitFor();
+    await expect(page.getByTestId('safe-table').locator('thead').textContent()).resolves.toContain(
+      'No major criminal case',
+    );
+    await page.waitForTimeout(300);
+    await screenshot(page, 'index-safe-villages-en');
+    await page.getByTestId('lang-switch').click();
+    await page.getByTestId('safe-title').filter({ hasText: '平安村社' }).waitFor();
+
+    // a year without imported data: nothing can pass the checks that read it, every village waits
+    const before = safeYear() - 1;
+    await page.goto(`${baseUrl}/index/safe-villages?year=${before}`);
+    await page.locator(`[data-testid=safe-villages][data-year="${before}"]`).waitFor({ timeout: 30_000 });
+    const empty = await page.evaluate(async (y) => {
+      const r = await fetch(`/api/v1/index/safe-villages?year=${y}`);
+      return (await r.json()) as SafeVillages;
+    }, before);
+    expect(empty.candidates).toBe(0);
+    expect(empty.waitingForData).toBe(empty.villages);
+    const first = page.getByTestId('safe-table').locator('tbody tr.ant-table-row').first();
+    await first.waitFor();
+    expect(await first.locator('[data-status=no_data]').count()).toBeGreaterThanOrEqual(3);
+    await expect(first.locator('[data-status=no_data]').first().textContent()).resolves.toBe('?');
+    expect(await page.getByTestId('safe-candidate').count()).toBe(0);
+    await screenshot(page, 'index-safe-villages-no-data');
   });
 
   it('raised no uncaught errors in the page', () => {

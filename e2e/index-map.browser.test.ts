@@ -1,7 +1,7 @@
 // The safety index's viewing faces on the seeded demo (five published months of towns and villages):
 // the leader's five-color map (legend counts, five colors, hover, click through), the unit page that
-// explains a score (contributions, trend, accountability), and the public page without login, on a
-// desktop and on a phone.
+// explains a score (its rank with the 90 % interval, contributions, trend, accountability), and the
+// public page without login, on a desktop and on a phone.
 import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Browser, launchBrowser, screenshot } from './harness';
@@ -155,6 +155,13 @@ describe('five-color map and unit page (leader)', () => {
     await page.getByTestId('unit-title').filter({ hasText: target.name }).waitFor();
     await expect(page.getByTestId('unit-score').textContent()).resolves.toMatch(/^\d+\.\d$/);
     await expect(page.getByTestId('unit-rank').textContent()).resolves.toMatch(/第 \d+ \/ \d+ 名/);
+    // the rank's 90 % interval from the run's Monte Carlo analysis, and what it means
+    const interval = page.getByTestId('unit-rank-interval');
+    await expect(interval.textContent()).resolves.toMatch(/^(90% 区间 \d+–\d+ 名|90% 的模拟中名次不变)$/);
+    const lo = Number(await interval.getAttribute('data-lo'));
+    const hi = Number(await interval.getAttribute('data-hi'));
+    expect(lo >= 1 && lo <= hi, `${lo}–${hi}`).toBe(true);
+    await expect(page.getByTestId('unit-rank-interval-hint').textContent()).resolves.toContain('排名区间');
     await expect(page.getByTestId('unit-dimensions').textContent()).resolves.toMatch(/问题.*需求.*效果/);
     // the contributions: one row per indicator with its input, source and points; the bar chart drawn
     const rows = page.getByTestId('unit-indicators').locator('tbody tr.ant-table-row');

@@ -1,6 +1,6 @@
 // The safety index: shapes (mirroring server/src/modules/safety-index/{service,routes}.ts) and one typed
 // call per endpoint.
-import { ApiError, api, type Problem } from './client';
+import { ApiError, api, buildUrl, type Problem } from './client';
 import type { Page } from './types';
 
 const V1 = '/api/v1';
@@ -25,6 +25,28 @@ export interface SchemeIndicator {
   source: string;
   target?: number;
 }
+/** The rungs of the accountability ladder that follow bad colors, lowest first (delisting has its own rule). */
+export const RUNGS = ['warning', 'copy_notice', 'supervision', 'listing'] as const;
+export type Rung = (typeof RUNGS)[number];
+/** A streak of colors: `periods` consecutive published months at `color` (with `orWorse`: or any worse color). */
+export interface LadderStreak {
+  color: IndexColor;
+  orWorse: boolean;
+  periods: number;
+}
+/** The accountability ladder's rules (server: safety-index/domain/ladder.ts). */
+export interface Ladder {
+  rungs: { action: Rung; when: LadderStreak[]; answerDays: number }[];
+  delisting: { atOrBetter: IndexColor; periods: number; answerDays: number };
+}
+/** The Monte Carlo analysis every compute runs (runs 0 turns it off); weightNoise 0.25 = ±25 %. */
+export interface UncertaintySettings {
+  runs: number;
+  weightNoise: number;
+  seed: number;
+  normalise?: unknown[];
+  aggregate?: unknown[];
+}
 export interface SchemeBody {
   name: Bilingual;
   indicators: SchemeIndicator[];
@@ -34,6 +56,9 @@ export interface SchemeBody {
   bands:
     | { mode: 'thresholds'; thresholds: [number, number, number, number] }
     | { mode: 'quantiles'; shares: [number, number, number, number] };
+  /** Absent in versions saved before the ladder was part of the scheme: the server's default applies. */
+  ladder?: Ladder;
+  uncertainty?: UncertaintySettings;
 }
 export interface Scheme {
   code: string;
@@ -42,6 +67,13 @@ export interface Scheme {
   body: SchemeBody;
   createdAt: string;
   createdBy: string;
+}
+
+/** Median rank and the 5th–95th percentile rank over the Monte Carlo replications (may be fractional). */
+export interface RankInterval {
+  median: number;
+  p05: number;
+  p95: number;
 }
 
 export interface IndexResult {
@@ -54,6 +86,18 @@ export interface IndexResult {
   /** From the previous published month */
   change: number | null;
   dimensions: Record<string, number | null>;
+  rankInterval: RankInterval | null;
+}
+
+/** The run's Monte Carlo analysis: its settings and how much of the rank shifts each input explains. */
+export interface RunUncertainty {
+  runs: number;
+  weightNoise: number;
+  seed: number;
+  /** Mean absolute shift of the units' ranks from the nominal ranking, over the replications. */
+  meanRankShift: number;
+  /** weight:<indicator or dimension code>, normalisation or aggregation; highest first. */
+  sensitivity: { input: string; kind: string; firstOrder: number }[];
 }
 
 export interface RunSummary {
@@ -75,6 +119,7 @@ export interface RunSummary {
 }
 export interface Run extends RunSummary {
   results: IndexResult[];
+  uncertainty: RunUncertainty | null;
   corrections: {
     unitId: number;
     indicator: string;
@@ -107,6 +152,7 @@ export interface UnitExplanation {
   unit: { id: number; code: string; name: string };
   score: number | null;
   rank: number | null;
+  rankInterval: RankInterval | null;
   of: number;
   color: IndexColor | null;
   dimensions: Record<string, number | null>;
@@ -140,45 +186,98 @@ export interface PublicIndex {
   }[];
 }
 
-/** The server refused an import: `problems` names each row it refused (1-based, in the order sent). */
+export interface ExternalProblem {
+  /** The row: 1-based in the order sent (JSON), or the spreadsheet's row (a file). */
+  row: number;
+  column?: string;
+  message: string;
+}
+
+/** The server refused an import: `problems` names each defect (at most 1,000; `problemCount` says how many). */
 export class ExternalRowsRejected extends ApiError {
   constructor(
     problem: Problem,
-    readonly problems: { row: number; message: string }[],
+    readonly problems: ExternalProblem[],
+    readonly problemCount: number,
   ) {
     super(problem);
   }
 }
 
-// ApiError keeps only the standard problem members, and the import's answer carries its rows in
-// `problems`; so this one call reads the problem document itself. (Should ApiError keep the extra
-// members, this becomes a plain api.post.)
-async function postExternal(
-  period: string,
-  rows: { unitCode: string; indicator: string; value: number; source: string }[],
-): Promise<{ imported: number }> {
+/** What a file import did (or, on a dry run, would do). */
+export interface ExternalFileResult {
+  imported: number;
+  dryRun: boolean;
+  layout: 'long' | 'wide';
+  format: 'csv' | 'xlsx';
+  /** The CSV's encoding (utf-8, utf-8-bom, gb18030, utf-16le …); null for Excel. */
+  encoding: string | null;
+  indicators: string[];
+  units: number;
+}
+
+export type CheckStatus = 'pass' | 'fail' | 'no_data';
+export interface SafeVillages {
+  year: number;
+  /** The last day counted (today for the current year). */
+  to: string;
+  within: { id: number; name: string };
+  checks: { code: string; name: Bilingual; sources: string[] }[];
+  villages: number;
+  candidates: number;
+  waitingForData: number;
+  items: {
+    unit: { id: number; code: string; name: string };
+    town: { id: number; code: string; name: string } | null;
+    candidate: boolean;
+    checks: { code: string; status: CheckStatus; count: number; months: number | null }[];
+    publishedMonths: number;
+    worstColor: IndexColor | null;
+  }[];
+}
+
+// ApiError keeps only the standard problem members, and an import's 422 carries its defects in
+// `problems`; so the two import calls read the problem document themselves. (Should ApiError keep the
+// extra members, these become plain api.post calls.)
+async function sendExternal<T>(url: string, body: string | FormData): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(`${V1}/index/external`, {
+    res = await fetch(url, {
       method: 'POST',
-      headers: { accept: 'application/json, application/problem+json', 'content-type': 'application/json' },
-      body: JSON.stringify({ period, rows }),
+      headers: {
+        accept: 'application/json, application/problem+json',
+        // FormData: the browser sets the multipart boundary
+        ...(typeof body === 'string' ? { 'content-type': 'application/json' } : {}),
+      },
+      body,
       credentials: 'same-origin',
     });
   } catch (e) {
     throw new ApiError({ status: 0, code: 'network.unreachable', detail: String(e) });
   }
-  const body = (await res.json().catch(() => ({}))) as Partial<Problem> & {
-    imported?: number;
-    problems?: { row: number; message: string }[];
+  const answer = (await res.json().catch(() => ({}))) as Partial<Problem> & {
+    problems?: ExternalProblem[];
+    problemCount?: number;
+    /** A file import's defects (safety_index.import_invalid), as every import reports them. */
+    errors?: (ExternalProblem & { code?: string })[];
+    errorCount?: number;
   };
-  if (res.ok) return { imported: body.imported ?? rows.length };
+  if (res.ok) return answer as T;
   const problem: Problem = {
-    ...body,
-    status: body.status ?? res.status,
-    code: body.code ?? `http.${res.status}`,
+    ...answer,
+    status: answer.status ?? res.status,
+    code: answer.code ?? `http.${res.status}`,
   };
-  if (Array.isArray(body.problems)) throw new ExternalRowsRejected(problem, body.problems);
+  if (Array.isArray(answer.problems))
+    throw new ExternalRowsRejected(problem, answer.problems, answer.problemCount ?? answer.problems.length);
+  if (Array.isArray(answer.errors)) {
+    const rows: ExternalProblem[] = answer.errors.map((e: ExternalProblem) => ({
+      row: e.row,
+      message: e.message,
+      ...(e.column ? { column: e.column } : {}),
+    }));
+    throw new ExternalRowsRejected(problem, rows, answer.errorCount ?? rows.length);
+  }
   throw new ApiError(problem);
 }
 
@@ -200,7 +299,29 @@ export const indexApi = {
   importExternal: (
     period: string,
     rows: { unitCode: string; indicator: string; value: number; source: string }[],
-  ) => postExternal(period, rows),
+    dryRun = false,
+  ) =>
+    sendExternal<{ imported: number; dryRun: boolean }>(
+      `${V1}/index/external`,
+      JSON.stringify({ period, rows, dryRun }),
+    ),
+  /**
+   * A CSV (any Chinese encoding) or Excel .xlsx file, long or wide layout, read by the server; all or
+   * nothing, a 422 throws ExternalRowsRejected naming each defect by spreadsheet row and column.
+   */
+  importExternalFile: (file: Blob, opts: { period: string; source?: string; dryRun: boolean }) => {
+    const form = new FormData();
+    form.append('file', file, file instanceof File ? file.name : 'import');
+    const url = buildUrl(`${V1}/index/external/file`, {
+      period: opts.period,
+      source: opts.source?.trim() || undefined,
+      dryRun: opts.dryRun,
+    });
+    return sendExternal<ExternalFileResult>(url, form);
+  },
+  /** 六无平安村社: every village in scope (or under `within`) checked for a year. */
+  safeVillages: (year: number, within?: number) =>
+    api.get<SafeVillages>(`${V1}/index/safe-villages`, { query: { year, within } }),
   runs: (page = 1, pageSize = 20) =>
     api.get<Page<RunSummary>>(`${V1}/index/runs`, { query: { page, pageSize } }),
   run: (id: number) => api.get<Run>(`${V1}/index/runs/${id}`),

@@ -11,6 +11,7 @@ import {
   GlobalOutlined,
   HeatMapOutlined,
   KeyOutlined,
+  SafetyCertificateOutlined,
   SolutionOutlined,
   TeamOutlined,
   UserOutlined,
@@ -87,6 +88,14 @@ export const NAV: readonly NavEntry[] = [
     icon: BarChartOutlined,
     page: lazy(() => import('../pages/index-map/UnitIndexPage')),
     hidden: true,
+  },
+  {
+    key: 'safeVillages',
+    path: '/index/safe-villages',
+    labelKey: 'indexmap.safe.nav',
+    roles: ['leader', 'safety_office', 'dispatcher', 'town_staff', 'village_staff', 'admin'],
+    icon: SafetyCertificateOutlined,
+    page: lazy(() => import('../pages/index-map/SafeVillagesPage')),
   },
   {
     key: 'indexRuns',

@@ -9,18 +9,11 @@ import { type AccountabilityAction, type AccountabilityItem, indexApi } from '..
 import { useUser } from '../../auth/AuthProvider';
 import { useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
-import { isConflict, namesOf, useIndexErrorText } from './bits';
+import { ACTION_COLORS, isConflict, namesOf, useIndexErrorText } from './bits';
 import { formatDate, formatDateTime, ITEM_STATES, isOverdue, itemActions } from './model';
 import './index-admin.css';
 
 const PAGE_SIZE = 15;
-const ACTION_COLORS: Record<AccountabilityAction, string> = {
-  warning: 'gold',
-  copy_notice: 'orange',
-  supervision: 'volcano',
-  listing: 'red',
-  delisting: 'green',
-};
 const STATE_COLORS: Record<AccountabilityItem['state'], string> = {
   open: 'processing',
   overdue: 'error',

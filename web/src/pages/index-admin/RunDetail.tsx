@@ -1,7 +1,9 @@
 // One run under review: the stepper (collected → computed → confirmed → published), what to review
-// before confirming (anomaly flags first, then missing inputs and the engine's warnings), the results,
-// the corrections with their reasons, and the Confirm and Publish buttons. Every change sends the
-// version read; "changed by someone else" reloads. A published run is read-only.
+// before confirming (anomaly flags first, then missing inputs and the engine's warnings), the results
+// with each unit's 90 % rank interval, the rank robustness panel (the Monte Carlo settings and the
+// sensitivity of the ranks to each input), the corrections with their reasons, and the Confirm and
+// Publish buttons. Every change sends the version read; "changed by someone else" reloads. A published
+// run is read-only.
 import {
   ArrowLeftOutlined,
   CheckCircleOutlined,
@@ -29,14 +31,22 @@ import {
   Tooltip,
   Typography,
 } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { isApiError } from '../../api/client';
-import { type IndexResult, indexApi, type Run, type SchemeIndicator } from '../../api/safetyIndex';
+import {
+  type IndexResult,
+  indexApi,
+  type Run,
+  type RunUncertainty,
+  type SchemeIndicator,
+} from '../../api/safetyIndex';
 import { useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
 import { Link, navigate } from '../../router/router';
+import { rankBounds } from '../index-map/model';
 import { Change, ColorTag, isConflict, RunStateTag, useIndexErrorText } from './bits';
 import { CorrectionDialog, type CorrectionTarget } from './CorrectionDialog';
+import { sensitivityOption } from './charts';
 import {
   DIMENSIONS,
   formatDateTime,
@@ -46,7 +56,10 @@ import {
   RUN_STEPS,
   runActions,
   runStepper,
+  sensitivityLabel,
 } from './model';
+
+const IndexChart = lazy(() => import('../../components/EChart'));
 
 type TabKey = 'results' | 'anomalies' | 'missing' | 'corrections' | 'warnings';
 
@@ -98,6 +111,7 @@ export function RunDetail({ id, manage }: { id: number; manage: boolean }) {
     );
   }
 
+  const ranked = run.results.filter((r) => r.rank !== null).length;
   const can = runActions(run.state);
   const stepper = runStepper(run.state);
   const indicatorName = (code: string) => {
@@ -303,6 +317,12 @@ export function RunDetail({ id, manage }: { id: number; manage: boolean }) {
                       dataIndex: 'rank',
                       width: 64,
                       render: (x) => x ?? '—',
+                    },
+                    {
+                      key: 'interval',
+                      title: t('indexadmin.result.interval'),
+                      width: 150,
+                      render: (_, r) => <RankRange result={r} of={ranked} />,
                     },
                     {
                       key: 'unit',
@@ -570,6 +590,10 @@ export function RunDetail({ id, manage }: { id: number; manage: boolean }) {
         />
       </Card>
 
+      {run.state !== 'collected' && run.results.length > 0 && (
+        <Robustness uncertainty={run.uncertainty} results={run.results} indicators={indicators} lang={lang} />
+      )}
+
       {manage && correcting && (
         <CorrectionDialog
           run={run}
@@ -588,6 +612,146 @@ export function RunDetail({ id, manage }: { id: number; manage: boolean }) {
         />
       )}
     </div>
+  );
+}
+
+/** A unit's 90 % rank interval: the ranks as text, and a bar over 1…n with the nominal rank marked. */
+function RankRange({ result, of }: { result: IndexResult; of: number }) {
+  const { t } = useI18n();
+  const b = rankBounds(result.rankInterval);
+  if (!b || !result.rankInterval || of < 2) return <span className="ia-muted">—</span>;
+  const pos = (rank: number) => `${((Math.min(of, Math.max(1, rank)) - 1) / (of - 1)) * 100}%`;
+  return (
+    <Tooltip
+      title={t('indexadmin.result.intervalTip', {
+        median: formatValue(result.rankInterval.median),
+        lo: b.lo,
+        hi: b.hi,
+      })}
+    >
+      <span className="ia-range" data-testid="rank-interval" data-lo={b.lo} data-hi={b.hi}>
+        <span className="ia-range-text">{b.lo === b.hi ? b.lo : `${b.lo}–${b.hi}`}</span>
+        <span className="ia-range-track">
+          <span
+            className="ia-range-band"
+            style={{
+              left: pos(b.lo),
+              width: `calc(${((b.hi - b.lo) / (of - 1)) * 100}% + 4px)`,
+            }}
+          />
+          {result.rank !== null && <span className="ia-range-dot" style={{ left: pos(result.rank) }} />}
+        </span>
+      </span>
+    </Tooltip>
+  );
+}
+
+/** The run's Monte Carlo analysis: its settings, the mean rank shift, and what the ranks are sensitive to. */
+function Robustness({
+  uncertainty,
+  results,
+  indicators,
+  lang,
+}: {
+  uncertainty: RunUncertainty | null;
+  results: IndexResult[];
+  indicators: ReadonlyMap<string, SchemeIndicator>;
+  lang: string;
+}) {
+  const { t } = useI18n();
+  const bars = useMemo(
+    () =>
+      (uncertainty?.sensitivity ?? []).map((s) => ({
+        label: sensitivityLabel(
+          s.input,
+          {
+            indicator: (code) => {
+              const ind = indicators.get(code);
+              return ind ? (lang === 'en' ? ind.name.en : ind.name.zh) : undefined;
+            },
+            dimension: (code) =>
+              (DIMENSIONS as readonly string[]).includes(code)
+                ? t(`indexadmin.dimension.${code as (typeof DIMENSIONS)[number]}`)
+                : undefined,
+          },
+          t,
+        ),
+        value: s.firstOrder,
+      })),
+    [uncertainty, indicators, lang, t],
+  );
+  const option = useMemo(
+    () =>
+      sensitivityOption(
+        bars,
+        { title: t('indexadmin.robust.sensitivity') },
+        { labelChars: lang === 'en' ? 24 : 12 },
+      ),
+    [bars, t, lang],
+  );
+  const widest = useMemo(() => {
+    let best: { name: string; lo: number; hi: number } | null = null;
+    for (const r of results) {
+      const b = rankBounds(r.rankInterval);
+      if (b && (!best || b.hi - b.lo > best.hi - best.lo)) best = { name: r.name, ...b };
+    }
+    return best;
+  }, [results]);
+
+  if (!uncertainty) {
+    return (
+      <Card
+        className="ia-card"
+        size="small"
+        title={t('indexadmin.robust.title')}
+        data-testid="run-robustness"
+      >
+        <Typography.Text type="secondary">{t('indexadmin.robust.none')}</Typography.Text>
+      </Card>
+    );
+  }
+  const noise = `${Math.round(uncertainty.weightNoise * 100)}%`;
+  const shown = Math.min(12, bars.length);
+  return (
+    <Card className="ia-card" size="small" title={t('indexadmin.robust.title')} data-testid="run-robustness">
+      <div className="ia-robust">
+        <div className="ia-robust-facts">
+          <Typography.Paragraph type="secondary" className="ia-hint">
+            {t('indexadmin.robust.intro', { noise, runs: uncertainty.runs.toLocaleString() })}
+          </Typography.Paragraph>
+          <div className="ia-robust-stats">
+            <Statistic title={t('indexadmin.robust.runs')} value={uncertainty.runs} />
+            <Statistic title={t('indexadmin.robust.noise')} value={`±${noise}`} />
+            <Statistic title={t('indexadmin.robust.seed')} value={uncertainty.seed} groupSeparator="" />
+            <Statistic
+              title={t('indexadmin.robust.shift')}
+              value={t('indexadmin.robust.places', { n: formatScore(uncertainty.meanRankShift, 2) })}
+            />
+          </div>
+          {widest && widest.hi > widest.lo && (
+            <Typography.Text className="ia-hint" data-testid="robust-widest">
+              {t('indexadmin.robust.widest', widest)}
+            </Typography.Text>
+          )}
+        </div>
+        <div className="ia-robust-chart">
+          <div className="ia-field-label">{t('indexadmin.robust.sensitivity')}</div>
+          {bars.length === 0 || bars.every((b) => b.value < 0.005) ? (
+            <Typography.Text type="secondary" className="ia-hint">
+              {t('indexadmin.robust.flat')}
+            </Typography.Text>
+          ) : (
+            <Suspense fallback={<Skeleton active paragraph={{ rows: 3 }} />}>
+              <IndexChart
+                option={option}
+                height={Math.max(120, shown * 24 + 24)}
+                testId="robust-sensitivity"
+              />
+            </Suspense>
+          )}
+        </div>
+      </div>
+    </Card>
   );
 }
 

@@ -1,9 +1,12 @@
 // The scheme editor (/index/schemes): the current version of a scheme — its name, the five color
-// bands, the weights of the three dimensions and the indicators (code, names, dimension, direction,
-// weight, source, target) — edited in place and checked as you type (the same rules as the server),
-// previewed on a published month's data side by side with what was published, and saved as the next
-// version (sending the version read: someone else's save in between answers 409 and reloads).
+// bands, the weights of the three dimensions, the indicators (code, names, dimension, direction,
+// weight, source, target), the accountability ladder (which streaks of colors lead to which action, one
+// readable sentence per rung) and the Monte Carlo settings of the rank intervals — edited in place and
+// checked as you type (the same rules as the server), previewed on a published month's data side by
+// side with what was published, and saved as the next version (sending the version read: someone
+// else's save in between answers 409 and reloads).
 import {
+  CloseOutlined,
   DeleteOutlined,
   EyeOutlined,
   PlusOutlined,
@@ -17,6 +20,7 @@ import {
   AutoComplete,
   Button,
   Card,
+  Checkbox,
   DatePicker,
   Empty,
   Input,
@@ -32,34 +36,46 @@ import {
   Typography,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import { isApiError } from '../../api/client';
 import {
   COLORS,
   type Dimension,
+  type IndexColor,
   type IndexLevel,
   indexApi,
+  type Ladder,
+  type LadderStreak,
+  RUNGS,
   type Scheme,
   type SchemeBody,
   type SchemeIndicator,
+  type UncertaintySettings,
 } from '../../api/safetyIndex';
 import { type MessageKey, useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
-import { COLOR_HEX, ColorTag, isConflict, useIndexErrorText } from './bits';
+import { ACTION_COLORS, COLOR_HEX, ColorTag, isConflict, useIndexErrorText } from './bits';
 import {
+  addRung,
   bandsFor,
   type ComparedRow,
   compareWithPublished,
+  DEFAULT_LADDER,
   DIMENSIONS,
+  delistingSentence,
   EVENT_METRICS,
   externalCodes,
   formatChange,
   formatDateTime,
   formatScore,
+  ladderOf,
   lastMonth,
   newIndicator,
+  rungSentence,
   type SchemeIssue,
   sameScheme,
+  serverIssuePaths,
+  uncertaintyOf,
   validateScheme,
 } from './model';
 import './index-admin.css';
@@ -133,7 +149,10 @@ function SchemeEditor({
   }, [loaded.data]);
 
   const issues = useMemo(() => (draft ? validateScheme(draft) : []), [draft]);
-  const bad = useMemo(() => new Set(issues.map((i) => i.path)), [issues]);
+  const bad = useMemo(
+    () => new Set([...issues.map((i) => i.path), ...serverIssuePaths(serverProblem)]),
+    [issues, serverProblem],
+  );
   const dirty = !!(draft && base && !sameScheme(draft, base.body));
 
   if (!draft || !base) {
@@ -144,7 +163,10 @@ function SchemeEditor({
     );
   }
 
-  const update = (patch: Partial<SchemeBody>) => setDraft((d) => (d ? { ...d, ...patch } : d));
+  const update = (patch: Partial<SchemeBody>) => {
+    setServerProblem(null);
+    setDraft((d) => (d ? { ...d, ...patch } : d));
+  };
   const updateIndicator = (i: number, patch: Partial<SchemeIndicator>) =>
     setDraft((d) =>
       d ? { ...d, indicators: d.indicators.map((x, k) => (k === i ? { ...x, ...patch } : x)) } : d,
@@ -256,7 +278,24 @@ function SchemeEditor({
             }
           />
         )}
-        {serverProblem && <Alert type="error" showIcon className="ia-gap-top" message={serverProblem} />}
+        {serverProblem && (
+          <Alert
+            type="error"
+            showIcon
+            className="ia-gap-top"
+            data-testid="scheme-server-problem"
+            message={t('indexadmin.scheme.serverInvalid')}
+            description={
+              <ul className="ia-issues">
+                {serverProblem.split('; ').map((p) => (
+                  <li key={p}>
+                    <code>{p}</code>
+                  </li>
+                ))}
+              </ul>
+            }
+          />
+        )}
 
         <div className="ia-basics">
           <div className="ia-field">
@@ -536,20 +575,326 @@ function SchemeEditor({
         />
       </Card>
 
+      <LadderCard
+        ladder={ladderOf(draft)}
+        own={draft.ladder !== undefined}
+        bad={bad}
+        onChange={(ladder) => update({ ladder })}
+      />
+      <MonteCarloCard
+        settings={uncertaintyOf(draft)}
+        bad={bad}
+        onChange={(patch) => update({ uncertainty: { ...uncertaintyOf(draft), ...patch } })}
+      />
+
       <PreviewCard draft={draft} disabled={issues.length > 0} />
     </div>
   );
 }
 
-function IssueText({ issue }: { issue: SchemeIssue }) {
+const num = (v: number | string | null) => (typeof v === 'number' ? v : Number.NaN);
+
+/** The color of a streak, each option shown with its swatch. */
+function ColorPick({
+  value,
+  onChange,
+  testId,
+}: {
+  value: IndexColor;
+  onChange: (c: IndexColor) => void;
+  testId?: string;
+}) {
+  const { lang } = useI18n();
+  return (
+    <Select
+      size="small"
+      value={value}
+      onChange={onChange}
+      options={COLORS.map((c) => ({ value: c, label: <ColorTag color={c} /> }))}
+      popupMatchSelectWidth={false}
+      style={{ width: lang === 'en' ? 124 : 92 }}
+      data-testid={testId}
+    />
+  );
+}
+
+/**
+ * The accountability ladder: a row per rung (its streaks of colors, "or" between them, and the days to
+ * answer) with the rung said as one sentence below, then the delisting rule. A rung can be dropped and
+ * put back; the order is fixed (warning → copy-notice → supervision → listing).
+ */
+// The numbers below take any input: a value out of range is not dropped while typing (as an InputNumber
+// with min/max does) but marked and explained by the validation, as the server would refuse it.
+function LadderCard({
+  ladder,
+  own,
+  bad,
+  onChange,
+}: {
+  ladder: Ladder;
+  own: boolean;
+  bad: ReadonlySet<string>;
+  onChange: (l: Ladder) => void;
+}) {
   const { t } = useI18n();
+  const setRung = (i: number, patch: Partial<Ladder['rungs'][number]>) =>
+    onChange({ ...ladder, rungs: ladder.rungs.map((r, k) => (k === i ? { ...r, ...patch } : r)) });
+  const setStreak = (i: number, k: number, patch: Partial<LadderStreak>) =>
+    setRung(i, { when: ladder.rungs[i]!.when.map((w, j) => (j === k ? { ...w, ...patch } : w)) });
+  const missing = RUNGS.filter((a) => !ladder.rungs.some((r) => r.action === a));
+  const d = ladder.delisting;
+
+  return (
+    <Card
+      className="ia-card"
+      title={t('indexadmin.ladder.title')}
+      data-testid="scheme-ladder"
+      extra={
+        <Button
+          size="small"
+          icon={<UndoOutlined />}
+          onClick={() => onChange(structuredClone(DEFAULT_LADDER))}
+          data-testid="ladder-reset"
+        >
+          {t('indexadmin.ladder.reset')}
+        </Button>
+      }
+    >
+      <Typography.Paragraph type="secondary" className="ia-hint">
+        {t('indexadmin.ladder.intro')}
+        {!own && <> {t('indexadmin.ladder.defaultNote')}</>}
+      </Typography.Paragraph>
+      <div className="ia-ladder">
+        {ladder.rungs.map((r, i) => (
+          <div key={r.action} className="ia-rung" data-testid="ladder-rung" data-action={r.action}>
+            <div className="ia-rung-action">
+              <Tag color={ACTION_COLORS[r.action]}>{t(`indexadmin.acc.action.${r.action}`)}</Tag>
+            </div>
+            <div className="ia-rung-when">
+              {r.when.map((w, k) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a streak has no identity but its place
+                <Fragment key={k}>
+                  {k > 0 && <span className="ia-or">{t('indexadmin.ladder.or').trim()}</span>}
+                  <span className="ia-streak">
+                    {t('indexadmin.ladder.ed.for')}
+                    <InputNumber
+                      size="small"
+                      value={w.periods}
+                      status={bad.has(`ladder.rungs.${i}.when.${k}.periods`) ? 'error' : undefined}
+                      onChange={(v) => setStreak(i, k, { periods: num(v) })}
+                      style={{ width: 54 }}
+                      data-testid="streak-periods"
+                    />
+                    {t('indexadmin.ladder.ed.months')}
+                    <ColorPick value={w.color} onChange={(color) => setStreak(i, k, { color })} />
+                    <Checkbox
+                      checked={w.orWorse}
+                      onChange={(e) => setStreak(i, k, { orWorse: e.target.checked })}
+                    >
+                      {t('indexadmin.ladder.ed.orWorse')}
+                    </Checkbox>
+                    {r.when.length > 1 && (
+                      <Tooltip title={t('indexadmin.ladder.removeWhen')}>
+                        <Button
+                          size="small"
+                          type="text"
+                          icon={<CloseOutlined />}
+                          aria-label={t('indexadmin.ladder.removeWhen')}
+                          onClick={() => setRung(i, { when: r.when.filter((_, j) => j !== k) })}
+                        />
+                      </Tooltip>
+                    )}
+                  </span>
+                </Fragment>
+              ))}
+              {r.when.length < 4 && (
+                <Button
+                  size="small"
+                  type="dashed"
+                  onClick={() =>
+                    setRung(i, { when: [...r.when, { color: 'orange', orWorse: true, periods: 2 }] })
+                  }
+                >
+                  {t('indexadmin.ladder.addWhen')}
+                </Button>
+              )}
+            </div>
+            <div className="ia-rung-days">
+              {t('indexadmin.ladder.ed.answer')}
+              <InputNumber
+                size="small"
+                value={r.answerDays}
+                status={bad.has(`ladder.rungs.${i}.answerDays`) ? 'error' : undefined}
+                onChange={(v) => setRung(i, { answerDays: num(v) })}
+                style={{ width: 62 }}
+                data-testid="rung-days"
+              />
+              {t('indexadmin.ladder.ed.days')}
+              <Tooltip title={t('indexadmin.ladder.removeRung')}>
+                <Button
+                  size="small"
+                  type="text"
+                  danger
+                  icon={<DeleteOutlined />}
+                  disabled={ladder.rungs.length <= 1}
+                  aria-label={t('indexadmin.ladder.removeRung')}
+                  onClick={() => onChange({ ...ladder, rungs: ladder.rungs.filter((_, k) => k !== i) })}
+                />
+              </Tooltip>
+            </div>
+            <div
+              className={`ia-rung-sentence${bad.has(`ladder.rungs.${i}.action`) ? ' ia-down' : ''}`}
+              data-testid="ladder-sentence"
+            >
+              {rungSentence(r, t)}
+            </div>
+          </div>
+        ))}
+        <div className="ia-rung" data-testid="ladder-rung" data-action="delisting">
+          <div className="ia-rung-action">
+            <Tag color={ACTION_COLORS.delisting}>{t('indexadmin.acc.action.delisting')}</Tag>
+          </div>
+          <div className="ia-rung-when">
+            <span className="ia-streak">
+              {t('indexadmin.ladder.ed.delisting')} {t('indexadmin.ladder.ed.for')}
+              <InputNumber
+                size="small"
+                value={d.periods}
+                status={bad.has('ladder.delisting.periods') ? 'error' : undefined}
+                onChange={(v) => onChange({ ...ladder, delisting: { ...d, periods: num(v) } })}
+                style={{ width: 54 }}
+              />
+              {t('indexadmin.ladder.ed.months')}
+              <ColorPick
+                value={d.atOrBetter}
+                onChange={(atOrBetter) => onChange({ ...ladder, delisting: { ...d, atOrBetter } })}
+              />
+              {t('indexadmin.ladder.ed.orBetter')}
+            </span>
+          </div>
+          <div className="ia-rung-days">
+            {t('indexadmin.ladder.ed.answer')}
+            <InputNumber
+              size="small"
+              value={d.answerDays}
+              status={bad.has('ladder.delisting.answerDays') ? 'error' : undefined}
+              onChange={(v) => onChange({ ...ladder, delisting: { ...d, answerDays: num(v) } })}
+              style={{ width: 62 }}
+            />
+            {t('indexadmin.ladder.ed.days')}
+            <span style={{ width: 24 }} />
+          </div>
+          <div className="ia-rung-sentence" data-testid="ladder-sentence">
+            {delistingSentence(d, t)}
+          </div>
+        </div>
+        {missing.length > 0 && (
+          <div className="ia-ladder-add">
+            {missing.map((a) => (
+              <Button
+                key={a}
+                size="small"
+                type="dashed"
+                icon={<PlusOutlined />}
+                onClick={() => onChange(addRung(ladder, a))}
+              >
+                {t('indexadmin.ladder.addRung', { action: t(`indexadmin.acc.action.${a}`) })}
+              </Button>
+            ))}
+          </div>
+        )}
+      </div>
+    </Card>
+  );
+}
+
+/** The Monte Carlo settings of the rank intervals: replications (0: off), ±weight noise, seed. */
+function MonteCarloCard({
+  settings,
+  bad,
+  onChange,
+}: {
+  settings: UncertaintySettings;
+  bad: ReadonlySet<string>;
+  onChange: (patch: Partial<UncertaintySettings>) => void;
+}) {
+  const { t } = useI18n();
+  const alternatives = [
+    ...(settings.normalise?.length ? [settings.normalise] : []),
+    ...(settings.aggregate?.length ? [settings.aggregate] : []),
+  ];
+  return (
+    <Card className="ia-card" title={t('indexadmin.mc.title')} data-testid="scheme-mc">
+      <Typography.Paragraph type="secondary" className="ia-hint">
+        {t('indexadmin.mc.intro')}
+      </Typography.Paragraph>
+      <div className="ia-mc">
+        <span className="ia-mc-field">
+          <span className="ia-field-label">{t('indexadmin.mc.runs')}</span>
+          <InputNumber
+            size="small"
+            step={100}
+            value={settings.runs}
+            status={bad.has('uncertainty.runs') ? 'error' : undefined}
+            onChange={(v) => onChange({ runs: num(v) })}
+            style={{ width: 96 }}
+            data-testid="mc-runs"
+          />
+          {settings.runs === 0 && <Tag>{t('indexadmin.mc.off')}</Tag>}
+        </span>
+        <span className="ia-mc-field">
+          <span className="ia-field-label">{t('indexadmin.mc.noise')}</span>±
+          <InputNumber
+            size="small"
+            step={5}
+            value={
+              Number.isFinite(settings.weightNoise) ? Math.round(settings.weightNoise * 1000) / 10 : null
+            }
+            status={bad.has('uncertainty.weightNoise') ? 'error' : undefined}
+            onChange={(v) => onChange({ weightNoise: typeof v === 'number' ? v / 100 : Number.NaN })}
+            addonAfter="%"
+            style={{ width: 110 }}
+            data-testid="mc-noise"
+          />
+        </span>
+        <span className="ia-mc-field">
+          <span className="ia-field-label">{t('indexadmin.mc.seed')}</span>
+          <InputNumber
+            size="small"
+            value={settings.seed}
+            status={bad.has('uncertainty.seed') ? 'error' : undefined}
+            onChange={(v) => onChange({ seed: num(v) })}
+            style={{ width: 110 }}
+            data-testid="mc-seed"
+          />
+          <Typography.Text type="secondary" className="ia-hint">
+            {t('indexadmin.mc.seedHint')}
+          </Typography.Text>
+        </span>
+      </div>
+      {alternatives.length > 0 && (
+        <Typography.Text type="secondary" className="ia-hint ia-gap-top" style={{ display: 'block' }}>
+          {t('indexadmin.mc.alternatives')}: <code>{JSON.stringify(alternatives)}</code>
+        </Typography.Text>
+      )}
+    </Card>
+  );
+}
+
+function IssueText({ issue }: { issue: SchemeIssue }) {
+  const { t, tc } = useI18n();
   const vars = { ...issue.vars };
   if (typeof vars.dimension === 'string')
     vars.dimension = t(`indexadmin.dimension.${vars.dimension as Dimension}`);
+  if (typeof vars.action === 'string') vars.action = tc('indexadmin.acc.action', vars.action);
   const where =
     typeof vars.n === 'number'
       ? t('indexadmin.issue.atIndicator', { n: vars.n })
-      : t('indexadmin.issue.atScheme');
+      : issue.path.startsWith('ladder')
+        ? t('indexadmin.issue.atLadder')
+        : issue.path.startsWith('uncertainty')
+          ? t('indexadmin.issue.atMc')
+          : t('indexadmin.issue.atScheme');
   return (
     <span>
       <strong>{where}</strong>：{t(`indexadmin.issue.${issue.code}` as MessageKey, vars)}

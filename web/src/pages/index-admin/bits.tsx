@@ -4,7 +4,7 @@ import { Tag } from 'antd';
 import { useCallback } from 'react';
 import { isApiError } from '../../api/client';
 import { unitsApi } from '../../api/endpoints';
-import type { IndexColor, RunState } from '../../api/safetyIndex';
+import type { AccountabilityAction, IndexColor, RunState } from '../../api/safetyIndex';
 import { type MessageKey, useI18n } from '../../i18n';
 import { formatChange } from './model';
 
@@ -14,6 +14,15 @@ export const COLOR_HEX: Record<IndexColor, string> = {
   yellow: '#e6b800',
   orange: '#f08c00',
   red: '#d4380d',
+};
+
+/** The tag colors of the accountability actions, mildest to hardest (delisting: good news). */
+export const ACTION_COLORS: Record<AccountabilityAction, string> = {
+  warning: 'gold',
+  copy_notice: 'orange',
+  supervision: 'volcano',
+  listing: 'red',
+  delisting: 'green',
 };
 
 const STATE_TAG: Record<RunState, string> = {
@@ -62,6 +71,11 @@ const ERROR_KEYS: Record<string, MessageKey> = {
   'safety_index.reason_required': 'indexadmin.error.reasonRequired',
   'safety_index.invalid_external': 'indexadmin.error.invalidExternal',
   'safety_index.input_not_found': 'indexadmin.error.inputNotFound',
+  'safety_index.external_file_too_large': 'indexadmin.error.fileTooLarge',
+  'safety_index.external_file_unsupported': 'indexadmin.error.fileUnsupported',
+  'safety_index.external_file_unreadable': 'indexadmin.error.fileUnreadable',
+  'safety_index.no_file': 'indexadmin.error.noFile',
+  'safety_index.not_multipart': 'indexadmin.error.noFile',
 };
 
 /** The user's text for an error of the index API: its own words for the index's codes. */

@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { SchemeBody } from '../../api/safetyIndex';
+import type { Ladder, SchemeBody } from '../../api/safetyIndex';
+import { en } from '../../i18n/en';
+import { zh } from '../../i18n/zh';
+import { sensitivityOption } from './charts';
 import {
+  addRung,
   compareWithPublished,
+  DEFAULT_LADDER,
+  delistingSentence,
+  fileFormatText,
   formatChange,
   formatDateTime,
   groupMissing,
   isMonthOver,
   isOverdue,
   itemActions,
+  ladderOf,
   lastMonth,
   localMonth,
   newIndicator,
@@ -17,10 +25,22 @@ import {
   readExternalCsv,
   rowProblem,
   runActions,
+  rungSentence,
   runStepper,
   sameScheme,
+  sensitivityLabel,
+  serverIssuePaths,
+  uncertaintyOf,
   validateScheme,
 } from './model';
+
+/** The app's own dictionaries and interpolation, without React. */
+const tr =
+  (dict: Record<string, string>) =>
+  (key: string, vars?: Record<string, string | number>): string =>
+    (dict[key] ?? key).replace(/\{(\w+)\}/g, (m, k: string) => String(vars?.[k] ?? m));
+const tZh = tr(zh);
+const tEn = tr(en);
 
 describe('months in Beijing time', () => {
   it('takes the month of UTC+8', () => {
@@ -167,9 +187,57 @@ describe('readExternalCsv', () => {
     expect(rowProblem('the value is not a number')).toEqual({ code: 'notNumber', arg: '' });
     expect(rowProblem('something new')).toBeNull();
   });
+  it("reads the file import's defects back into codes, with their argument", () => {
+    expect(rowProblem('Not a number: 很高')).toEqual({ code: 'notNumberText', arg: '很高' });
+    expect(rowProblem('330304001 / police_incidents is given again (first on row 3)')).toEqual({
+      code: 'duplicate',
+      arg: '330304001 / police_incidents',
+    });
+    expect(rowProblem('Not a unit code: 3303-04?')).toEqual({ code: 'badUnitCode', arg: '3303-04?' });
+    expect(rowProblem('The unit code is missing')).toEqual({ code: 'unitCodeMissing', arg: '' });
+    expect(rowProblem('Not an indicator code or name: 警情数')).toEqual({
+      code: 'badIndicatorName',
+      arg: '警情数',
+    });
+    expect(rowProblem('The value is missing')).toEqual({ code: 'valueMissing', arg: '' });
+    expect(
+      rowProblem('No header row naming the unit code column (单位代码 / unitCode) in the first 10 rows'),
+    ).toEqual({ code: 'noHeader', arg: '' });
+    expect(rowProblem('At most 50000 values in one file')).toEqual({ code: 'tooMany', arg: '50000' });
+    expect(
+      rowProblem('no index scheme takes polce_incidents from external data (known: police_incidents)'),
+    ).toEqual({ code: 'notRead', arg: 'polce_incidents' });
+    // every code has its words in both languages
+    for (const code of [
+      'notNumberText',
+      'duplicate',
+      'badUnitCode',
+      'unitCodeMissing',
+      'badIndicatorName',
+      'valueMissing',
+      'noHeader',
+      'tooMany',
+      'notRead',
+      'noColumns',
+      'indicatorMissing',
+      'noValues',
+    ]) {
+      expect(zh).toHaveProperty(`indexadmin.import.server.${code}`);
+      expect(en).toHaveProperty(`indexadmin.import.server.${code}`);
+    }
+  });
+  it('names the format the server recognised', () => {
+    expect(fileFormatText('xlsx', null)).toBe('Excel .xlsx');
+    expect(fileFormatText('csv', 'gb18030')).toBe('CSV · GBK / GB18030');
+    expect(fileFormatText('csv', 'utf-8-bom')).toBe('CSV · UTF-8 (BOM)');
+    expect(fileFormatText('csv', 'utf-16le')).toBe('CSV · UTF-16LE');
+  });
   it("maps the server's refused rows back to the file's lines", () => {
     expect(problemLines([{ row: 2, message: 'unknown unit 9' }], [2, 5, 6])).toEqual([
       { row: 2, line: 5, message: 'unknown unit 9' },
+    ]);
+    expect(problemLines([{ row: 1, column: 'unitCode', message: 'unknown unit 9' }], [4])).toEqual([
+      { row: 1, line: 4, column: 'unitCode', message: 'unknown unit 9' },
     ]);
   });
 });
@@ -293,8 +361,19 @@ describe('preview against the published month', () => {
           color: 'yellow',
           change: null,
           dimensions: {},
+          rankInterval: null,
         },
-        { unitId: 2, code: 'b', name: 'B', score: 80, rank: 1, color: 'green', change: null, dimensions: {} },
+        {
+          unitId: 2,
+          code: 'b',
+          name: 'B',
+          score: 80,
+          rank: 1,
+          color: 'green',
+          change: null,
+          dimensions: {},
+          rankInterval: null,
+        },
         {
           unitId: 3,
           code: 'c',
@@ -304,6 +383,7 @@ describe('preview against the published month', () => {
           color: null,
           change: null,
           dimensions: {},
+          rankInterval: null,
         },
       ],
       [
@@ -373,5 +453,112 @@ describe('missing inputs and accountability items', () => {
     expect(formatChange(0)).toBe('0.00');
     expect(formatChange(-0.001)).toBe('0.00');
     expect(formatChange(null)).toBe('—');
+  });
+});
+
+describe('the accountability ladder and the Monte Carlo settings in the scheme', () => {
+  it('says each rung as one sentence, in Chinese and in English', () => {
+    const l = DEFAULT_LADDER;
+    expect(rungSentence(l.rungs[1]!, tZh)).toBe(
+      '连续 2 个月红色 或 连续 3 个月橙色及以下 → 抄告，10 天内答复',
+    );
+    expect(rungSentence(l.rungs[0]!, tZh)).toBe('当月红色 → 预警，10 天内答复');
+    expect(rungSentence(l.rungs[1]!, tEn)).toBe(
+      'Red 2 months in a row or orange or worse 3 months in a row → Copy-notice, answer within 10 days',
+    );
+    expect(delistingSentence(l.delisting, tZh)).toBe(
+      '挂牌后连续 2 个月黄色及以上 → 摘牌（上级签批），10 天内办理',
+    );
+  });
+
+  it('falls back to the default rules and settings for a scheme saved without them', () => {
+    const s = scheme();
+    expect(ladderOf(s)).toEqual(DEFAULT_LADDER);
+    expect(uncertaintyOf(s)).toEqual({ runs: 1000, weightNoise: 0.25, seed: 1 });
+    expect(uncertaintyOf({ uncertainty: { runs: 0, weightNoise: 0.1, seed: 7 } })).toEqual({
+      runs: 0,
+      weightNoise: 0.1,
+      seed: 7,
+    });
+    expect(validateScheme({ ...s, ladder: DEFAULT_LADDER, uncertainty: uncertaintyOf(s) })).toEqual([]);
+  });
+
+  it('refuses what the server refuses: rung order, streak lengths, answer days, settings out of range', () => {
+    const l: Ladder = structuredClone(DEFAULT_LADDER);
+    l.rungs = [l.rungs[2]!, l.rungs[0]!]; // supervision before warning
+    l.rungs[0]!.when[0]!.periods = 13;
+    l.rungs[1]!.answerDays = 0;
+    l.delisting.periods = 1.5;
+    const issues = validateScheme({
+      ...scheme(),
+      ladder: l,
+      uncertainty: { runs: 20_000, weightNoise: 0.95, seed: 0 },
+    });
+    expect(issues.map((i) => `${i.path}:${i.code}`).sort()).toEqual(
+      [
+        'ladder.delisting.periods:ladderPeriods',
+        'ladder.rungs.0.when.0.periods:ladderPeriods',
+        'ladder.rungs.1.action:ladderOrder',
+        'ladder.rungs.1.answerDays:ladderAnswerDays',
+        'uncertainty.runs:mcRuns',
+        'uncertainty.seed:mcSeed',
+        'uncertainty.weightNoise:mcNoise',
+      ].sort(),
+    );
+    const empty = validateScheme({ ...scheme(), ladder: { ...DEFAULT_LADDER, rungs: [] } });
+    expect(empty.map((i) => i.code)).toEqual(['ladderRungs']);
+  });
+
+  it('puts a dropped rung back in its place', () => {
+    const l: Ladder = {
+      ...DEFAULT_LADDER,
+      rungs: DEFAULT_LADDER.rungs.filter((r) => r.action !== 'copy_notice'),
+    };
+    expect(addRung(l, 'copy_notice').rungs.map((r) => r.action)).toEqual([
+      'warning',
+      'copy_notice',
+      'supervision',
+      'listing',
+    ]);
+    expect(addRung(DEFAULT_LADDER, 'warning')).toBe(DEFAULT_LADDER);
+  });
+
+  it("reads the paths out of the server's 422 detail", () => {
+    expect(
+      serverIssuePaths(
+        'ladder.rungs.1.action: each rung once, in the order warning → copy_notice → supervision → listing; uncertainty.runs: Too big',
+      ),
+    ).toEqual(['ladder.rungs.1.action', 'uncertainty.runs']);
+    expect(serverIssuePaths(null)).toEqual([]);
+    expect(serverIssuePaths('something went wrong')).toEqual([]);
+  });
+});
+
+describe('rank robustness', () => {
+  const names = {
+    indicator: (c: string) => ({ police_incidents: '万人刑事治安警情' })[c],
+    dimension: (c: string) => ({ problems: '问题' })[c],
+  };
+  it("names the sensitivity inputs by the scheme's names", () => {
+    expect(sensitivityLabel('weight:police_incidents', names, tZh)).toBe('万人刑事治安警情权重');
+    expect(sensitivityLabel('weight:problems', names, tZh)).toBe('问题维度权重');
+    expect(sensitivityLabel('weight:unknown_code', names, tZh)).toBe('unknown_code权重');
+    expect(sensitivityLabel('normalisation', names, tZh)).toBe('标准化方法');
+    expect(sensitivityLabel('aggregation', names, tEn)).toBe('aggregation');
+  });
+  it('draws the most influential input on top, at most the number asked', () => {
+    const rows = [
+      { label: 'a', value: 0.1 },
+      { label: 'b', value: 0.5 },
+      { label: 'c', value: 0.02 },
+      { label: 'd', value: 0.3 },
+    ];
+    const o = sensitivityOption(rows, { title: '一阶敏感度' }, { max: 3 });
+    // ECharts draws the first category at the bottom
+    expect(o.yAxis.data).toEqual(['a', 'd', 'b']);
+    expect(o.series[0]!.data.map((d) => d.value)).toEqual([0.1, 0.3, 0.5]);
+    expect(o.xAxis.max({ max: 0.5 })).toBe(0.5);
+    expect(o.xAxis.max({ max: 0.01 })).toBe(0.1);
+    expect(o.tooltip.formatter({ dataIndex: 2 })).toBe('<strong>b</strong><br/>一阶敏感度: 0.500');
   });
 });

@@ -1,15 +1,23 @@
 // Pure helpers of the safety office's index pages: months, the run's stepper, the CSV of external
 // values (parsed in the browser), the scheme's validation (a mirror of the server's schemeBodySchema,
 // so the editor can say what is wrong before saving), and small formatters. No React, no I/O.
-import type {
-  AccountabilityItem,
-  Dimension,
-  IndexColor,
-  IndexResult,
-  RunState,
-  SchemeBody,
-  SchemeIndicator,
+import {
+  type AccountabilityItem,
+  COLORS,
+  type Dimension,
+  type ExternalProblem,
+  type IndexColor,
+  type IndexResult,
+  type Ladder,
+  type LadderStreak,
+  RUNGS,
+  type Rung,
+  type RunState,
+  type SchemeBody,
+  type SchemeIndicator,
+  type UncertaintySettings,
 } from '../../api/safetyIndex';
+import type { MessageKey } from '../../i18n';
 
 export const DIMENSIONS: readonly Dimension[] = ['problems', 'needs', 'effects'];
 export const RUN_STEPS = ['collected', 'computed', 'confirmed', 'published'] as const;
@@ -251,24 +259,69 @@ export function externalCodes(scheme: Pick<SchemeBody, 'indicators'> | undefined
 
 /** The server's 422 for an import names rows (1-based, in the order sent); back to the file's lines. */
 export function problemLines(
-  problems: readonly { row: number; message: string }[],
+  problems: readonly ExternalProblem[],
   lines: readonly number[],
-): { line: number; row: number; message: string }[] {
+): (ExternalProblem & { line: number })[] {
   return problems.map((p) => ({ ...p, line: lines[p.row - 1] ?? p.row }));
 }
 
-export type RowProblemCode = 'unknownUnit' | 'outsideScope' | 'badIndicator' | 'notNumber';
+export type RowProblemCode =
+  | 'unknownUnit'
+  | 'outsideScope'
+  | 'badIndicator'
+  | 'notNumber'
+  | 'notRead'
+  | 'noHeader'
+  | 'noColumns'
+  | 'notNumberText'
+  | 'duplicate'
+  | 'tooMany'
+  | 'badUnitCode'
+  | 'unitCodeMissing'
+  | 'badIndicatorName'
+  | 'indicatorMissing'
+  | 'valueMissing'
+  | 'noValues';
 
-/** The server's words for a refused row (English), read back into a code to say it in the user's language. */
+/**
+ * The server's words for a refused row or a defect of a file (English), read back into a code and its
+ * argument to say it in the user's language; null for words it does not know (shown as they are).
+ */
 export function rowProblem(message: string): { code: RowProblemCode; arg: string } | null {
-  let m = /^unknown unit (.+)$/.exec(message);
-  if (m) return { code: 'unknownUnit', arg: m[1]! };
-  m = /^unit (.+) is outside your scope$/.exec(message);
-  if (m) return { code: 'outsideScope', arg: m[1]! };
-  m = /^bad indicator code (.*)$/.exec(message);
-  if (m) return { code: 'badIndicator', arg: m[1]! };
-  if (message === 'the value is not a number') return { code: 'notNumber', arg: '' };
+  const patterns: [RegExp, RowProblemCode][] = [
+    [/^unknown unit (.+)$/, 'unknownUnit'],
+    [/^unit (.+) is outside your scope$/, 'outsideScope'],
+    [/^bad indicator code (.*)$/, 'badIndicator'],
+    [/^no index scheme takes (.+?) from external data/, 'notRead'],
+    [/^the value is not a number()$/, 'notNumber'],
+    [/^No header row naming the unit code column()/, 'noHeader'],
+    [/^Name the columns 指标 indicator and 数值 value()/, 'noColumns'],
+    [/^Not a number: (.*)$/, 'notNumberText'],
+    [/^(.+ \/ .+) is given again \(first on row \d+\)$/, 'duplicate'],
+    [/^At most ([\d,]+) values in one file$/, 'tooMany'],
+    [/^Not a unit code: (.*)$/, 'badUnitCode'],
+    [/^The unit code is missing()$/, 'unitCodeMissing'],
+    [/^Not an indicator code or name: (.*)$/, 'badIndicatorName'],
+    [/^The indicator is missing()$/, 'indicatorMissing'],
+    [/^The value is missing()$/, 'valueMissing'],
+    [/^The file holds no values below its header()$/, 'noValues'],
+  ];
+  for (const [re, code] of patterns) {
+    const m = re.exec(message);
+    if (m) return { code, arg: m[1] ?? '' };
+  }
   return null;
+}
+
+/** "CSV · GB18030", "CSV · UTF-8", "Excel .xlsx": the format the server recognised. */
+export function fileFormatText(format: 'csv' | 'xlsx', encoding: string | null): string {
+  if (format === 'xlsx') return 'Excel .xlsx';
+  const enc = encoding
+    ? (({ 'utf-8': 'UTF-8', 'utf-8-bom': 'UTF-8 (BOM)', gb18030: 'GBK / GB18030' } as Record<string, string>)[
+        encoding
+      ] ?? encoding.toUpperCase())
+    : null;
+  return enc ? `CSV · ${enc}` : 'CSV';
 }
 
 // ── scheme validation (mirrors server/src/modules/safety-index/domain/scheme.ts) ────────────────
@@ -302,7 +355,15 @@ export type SchemeIssueCode =
   | 'dimensionWeight'
   | 'thresholdsDescending'
   | 'bandNumber'
-  | 'sharesInvalid';
+  | 'sharesInvalid'
+  | 'ladderRungs'
+  | 'ladderOrder'
+  | 'ladderWhen'
+  | 'ladderPeriods'
+  | 'ladderAnswerDays'
+  | 'mcRuns'
+  | 'mcNoise'
+  | 'mcSeed';
 
 export interface SchemeIssue {
   /** Where: 'name.zh', 'indicators.3.weight', 'dimensionWeights.needs', 'bands' … */
@@ -361,7 +422,164 @@ export function validateScheme(s: SchemeBody): SchemeIssue[] {
   } else if (!b.shares.every(finite)) issues.push({ path: 'bands', code: 'bandNumber' });
   else if (!(b.shares.every((x) => x > 0) && b.shares.reduce((a, x) => a + x, 0) < 1))
     issues.push({ path: 'bands', code: 'sharesInvalid' });
+  if (s.ladder) issues.push(...validateLadder(s.ladder));
+  if (s.uncertainty) issues.push(...validateUncertainty(s.uncertainty));
   return issues;
+}
+
+const intIn = (x: unknown, lo: number, hi: number): boolean =>
+  finite(x) && Number.isInteger(x) && x >= lo && x <= hi;
+
+/** The accountability ladder's rules as the server checks them (domain/ladder.ts). */
+export function validateLadder(l: Ladder): SchemeIssue[] {
+  const issues: SchemeIssue[] = [];
+  if (l.rungs.length < 1 || l.rungs.length > RUNGS.length)
+    issues.push({ path: 'ladder.rungs', code: 'ladderRungs' });
+  let last = -1;
+  const seen = new Set<Rung>();
+  for (const [i, r] of l.rungs.entries()) {
+    const at = (f: string) => `ladder.rungs.${i}.${f}`;
+    const order = RUNGS.indexOf(r.action);
+    if (order < 0 || seen.has(r.action) || order < last)
+      issues.push({ path: at('action'), code: 'ladderOrder' });
+    seen.add(r.action);
+    last = order;
+    const action = r.action;
+    if (r.when.length < 1 || r.when.length > 4)
+      issues.push({ path: at('when'), code: 'ladderWhen', vars: { action } });
+    for (const [k, w] of r.when.entries()) {
+      if (!intIn(w.periods, 1, 12) || !COLORS.includes(w.color))
+        issues.push({ path: at(`when.${k}.periods`), code: 'ladderPeriods', vars: { action } });
+    }
+    if (!intIn(r.answerDays, 1, 365))
+      issues.push({ path: at('answerDays'), code: 'ladderAnswerDays', vars: { action } });
+  }
+  const d = l.delisting;
+  if (!intIn(d.periods, 1, 12) || !COLORS.includes(d.atOrBetter))
+    issues.push({ path: 'ladder.delisting.periods', code: 'ladderPeriods', vars: { action: 'delisting' } });
+  if (!intIn(d.answerDays, 1, 365))
+    issues.push({
+      path: 'ladder.delisting.answerDays',
+      code: 'ladderAnswerDays',
+      vars: { action: 'delisting' },
+    });
+  return issues;
+}
+
+/** The Monte Carlo settings as the server checks them (domain/scheme.ts). */
+export function validateUncertainty(u: UncertaintySettings): SchemeIssue[] {
+  const issues: SchemeIssue[] = [];
+  if (!intIn(u.runs, 0, 10_000)) issues.push({ path: 'uncertainty.runs', code: 'mcRuns' });
+  if (!finite(u.weightNoise) || u.weightNoise < 0 || u.weightNoise > 0.9)
+    issues.push({ path: 'uncertainty.weightNoise', code: 'mcNoise' });
+  if (!intIn(u.seed, 1, 2 ** 31 - 1)) issues.push({ path: 'uncertainty.seed', code: 'mcSeed' });
+  return issues;
+}
+
+/**
+ * The paths the server named in a 422 for a scheme ("ladder.rungs.1.action: …; uncertainty.runs: …"),
+ * so the editor can mark those fields too.
+ */
+export function serverIssuePaths(detail: string | null | undefined): string[] {
+  if (!detail) return [];
+  return detail
+    .split('; ')
+    .map((part) => /^([A-Za-z0-9_.]+): /.exec(part)?.[1])
+    .filter((p): p is string => !!p);
+}
+
+// ── the accountability ladder and the Monte Carlo settings ──────────────────────────────────────
+
+/** The seeded rules (server: DEFAULT_LADDER), which a scheme saved before the ladder was part of it follows. */
+export const DEFAULT_LADDER: Ladder = {
+  rungs: [
+    { action: 'warning', when: [{ color: 'red', orWorse: false, periods: 1 }], answerDays: 10 },
+    {
+      action: 'copy_notice',
+      when: [
+        { color: 'red', orWorse: false, periods: 2 },
+        { color: 'orange', orWorse: true, periods: 3 },
+      ],
+      answerDays: 10,
+    },
+    { action: 'supervision', when: [{ color: 'red', orWorse: false, periods: 3 }], answerDays: 30 },
+    { action: 'listing', when: [{ color: 'red', orWorse: false, periods: 4 }], answerDays: 60 },
+  ],
+  delisting: { atOrBetter: 'yellow', periods: 2, answerDays: 10 },
+};
+
+/** The server's defaults for the analysis (1,000 replications, ±25 % on every weight, seed 1). */
+export const DEFAULT_UNCERTAINTY: UncertaintySettings = { runs: 1000, weightNoise: 0.25, seed: 1 };
+
+export const ladderOf = (s: Pick<SchemeBody, 'ladder'>): Ladder => s.ladder ?? DEFAULT_LADDER;
+export const uncertaintyOf = (s: Pick<SchemeBody, 'uncertainty'>): UncertaintySettings => ({
+  ...DEFAULT_UNCERTAINTY,
+  ...s.uncertainty,
+});
+
+/** A rung missing from the ladder, put back in its place with the default's rules. */
+export function addRung(l: Ladder, action: Rung): Ladder {
+  if (l.rungs.some((r) => r.action === action)) return l;
+  const fresh = DEFAULT_LADDER.rungs.find((r) => r.action === action)!;
+  const rungs = [...l.rungs, structuredClone(fresh)].sort(
+    (a, b) => RUNGS.indexOf(a.action) - RUNGS.indexOf(b.action),
+  );
+  return { ...l, rungs };
+}
+
+type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
+
+/** "连续 3 个月橙色及以下" / "orange or worse 3 months in a row". */
+export function streakText(w: LadderStreak, t: T): string {
+  const color = t(`indexadmin.ladder.color.${w.color}`);
+  const colors = w.orWorse ? t('indexadmin.ladder.orWorse', { color }) : color;
+  return w.periods === 1
+    ? t('indexadmin.ladder.once', { colors })
+    : t('indexadmin.ladder.streak', { colors, n: w.periods });
+}
+
+/** A rung as one sentence: "连续 2 个月红色 或 连续 3 个月橙色及以下 → 抄告，10 天内答复". */
+export function rungSentence(r: Ladder['rungs'][number], t: T): string {
+  return capitalise(
+    t('indexadmin.ladder.sentence', {
+      when: r.when.map((w) => streakText(w, t)).join(t('indexadmin.ladder.or')),
+      action: t(`indexadmin.acc.action.${r.action}`),
+      days: r.answerDays,
+    }),
+  );
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** The delisting rule as one sentence: "挂牌后连续 2 个月黄色及以上 → 摘牌（上级签批），10 天内办理". */
+export function delistingSentence(d: Ladder['delisting'], t: T): string {
+  const color = t(`indexadmin.ladder.color.${d.atOrBetter}`);
+  const colors = t('indexadmin.ladder.orBetter', { color });
+  return t('indexadmin.ladder.delistSentence', {
+    when:
+      d.periods === 1
+        ? t('indexadmin.ladder.once', { colors })
+        : t('indexadmin.ladder.streak', { colors, n: d.periods }),
+    days: d.answerDays,
+  });
+}
+
+/**
+ * The name of an input of the sensitivity analysis: weight:<code> is an indicator's (or a dimension's)
+ * weight, shown by the scheme's name for it; normalisation and aggregation are the method choices.
+ */
+export function sensitivityLabel(
+  input: string,
+  names: { indicator: (code: string) => string | undefined; dimension: (code: string) => string | undefined },
+  t: T,
+): string {
+  if (input === 'normalisation') return t('indexadmin.robust.normalisation');
+  if (input === 'aggregation') return t('indexadmin.robust.aggregation');
+  if (!input.startsWith('weight:')) return input;
+  const code = input.slice('weight:'.length);
+  const dim = names.dimension(code);
+  if (dim) return t('indexadmin.robust.dimensionWeight', { name: dim });
+  return t('indexadmin.robust.weight', { name: names.indicator(code) ?? code });
 }
 
 /** A blank indicator for the editor's "add" button, with a code not yet used. */

@@ -1,8 +1,9 @@
-// A unit's score explained (/index/units/:unitId?run=ID&level=town|village): the score, its rank and
-// band; the three dimension scores; every indicator with its input, source, normalised value and
-// contribution (a bar chart with the weakest on top: what drags the score down); the trend month by
-// month; and the unit's accountability record (预警 → 抄告 → 督办 → 挂牌, 摘牌). Without ?run= the
-// newest published run that has the unit.
+// A unit's score explained (/index/units/:unitId?run=ID&level=town|village): the score, its rank with
+// its 90 % interval (Monte Carlo: how far the rank moves when the weights do) and band; the three
+// dimension scores; every indicator with its input, source, normalised value and contribution (a bar
+// chart with the weakest on top: what drags the score down); the trend month by month; and the unit's
+// accountability record (预警 → 抄告 → 督办 → 挂牌, 摘牌). Without ?run= the newest published run that
+// has the unit.
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Empty, Result, Select, Skeleton, Spin, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
@@ -18,7 +19,7 @@ import { useI18n } from '../../i18n';
 import { useAsync, useErrorToast } from '../../lib/useAsync';
 import { navigate, useLocation } from '../../router/router';
 import { contributionOption } from './charts';
-import { dragging, formatScore, mapPath, UNIT_BASE, unitPath } from './model';
+import { dragging, formatScore, mapPath, rankBounds, UNIT_BASE, unitPath } from './model';
 import { Dimensions, Headline, TrendChart } from './parts';
 import { latestRunFor, runFor } from './runs';
 import './indexmap.css';
@@ -177,6 +178,11 @@ export default function UnitIndexPage() {
             <Headline x={d} />
             <Dimensions dimensions={d.dimensions} />
           </div>
+          {rankBounds(d.rankInterval) && (
+            <div className="index-summary-note" data-testid="unit-rank-interval-hint">
+              {t('indexmap.rankIntervalHint')}
+            </div>
+          )}
         </Card>
 
         <div className="index-unit-grid">

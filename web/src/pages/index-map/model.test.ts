@@ -6,7 +6,10 @@ import {
   COLOR_HEX,
   changeFromTrend,
   colorHex,
+  currentYear,
+  defaultSafeYear,
   dragging,
+  filterVillages,
   formatChange,
   formatScore,
   legendCounts,
@@ -17,8 +20,12 @@ import {
   periodParam,
   placeLabels,
   previousMonth,
+  rankBounds,
+  type SafeVillageRow,
   type Scored,
+  safeCounts,
   searchByName,
+  townsOf,
   unitPath,
   weakestFirst,
 } from './model';
@@ -275,5 +282,61 @@ describe('chart options', () => {
       missing: 'm',
     });
     expect(o.tooltip.formatter({ dataIndex: 0 })).toContain('&lt;b&gt;x&lt;/b&gt;');
+  });
+});
+
+describe('rank intervals', () => {
+  it('rounds the percentiles to whole ranks, never below 1 nor crossing', () => {
+    expect(rankBounds({ p05: 2.6, p95: 8.2 })).toEqual({ lo: 3, hi: 8 });
+    expect(rankBounds({ p05: 0.8, p95: 1.2 })).toEqual({ lo: 1, hi: 1 });
+    expect(rankBounds({ p05: 4.4, p95: 4.45 })).toEqual({ lo: 4, hi: 4 });
+    expect(rankBounds(null)).toBeNull();
+    expect(rankBounds({ p05: Number.NaN, p95: 3 })).toBeNull();
+  });
+});
+
+describe('safe villages', () => {
+  const check = (status: 'pass' | 'fail' | 'no_data', code = 'c') => ({
+    code,
+    status,
+    count: status === 'fail' ? 1 : 0,
+    months: null,
+  });
+  const v = (
+    id: number,
+    name: string,
+    town: [number, string] | null,
+    ...s: ('pass' | 'fail' | 'no_data')[]
+  ) =>
+    ({
+      unit: { id, code: `v${id}`, name },
+      town: town ? { id: town[0], code: `t${town[0]}`, name: town[1] } : null,
+      candidate: s.every((x) => x === 'pass'),
+      checks: s.map((x, i) => check(x, `c${i}`)),
+    }) satisfies SafeVillageRow;
+  const items = [
+    v(1, '上村', [10, '梧田街道'], 'pass', 'pass'),
+    v(2, '下村', [10, '梧田街道'], 'fail', 'no_data'),
+    v(3, '东村', [20, '景山街道'], 'pass', 'no_data'),
+    v(4, '西村', [20, '景山街道'], 'pass', 'pass'),
+  ];
+  it('counts as the server does: a village both failing and waiting counts in both', () => {
+    expect(safeCounts(items)).toEqual({ villages: 4, candidates: 2, failing: 1, waiting: 2 });
+  });
+  it('filters by kind, town and search, ordered by town then name', () => {
+    const ids = (xs: SafeVillageRow[]) => xs.map((x) => x.unit.id);
+    expect(ids(filterVillages(items, { filter: 'all', town: null }))).toEqual([3, 4, 1, 2]);
+    expect(ids(filterVillages(items, { filter: 'candidates', town: null }))).toEqual([4, 1]);
+    expect(ids(filterVillages(items, { filter: 'waiting', town: 20 }))).toEqual([3]);
+    expect(ids(filterVillages(items, { filter: 'failing', town: 20 }))).toEqual([]);
+    expect(ids(filterVillages(items, { filter: 'all', town: null, query: ' v4 ' }))).toEqual([4]);
+    expect(ids(filterVillages(items, { filter: 'all', town: null, query: '上' }))).toEqual([1]);
+    expect(townsOf(items).map((t) => t.name)).toEqual(['景山街道', '梧田街道']);
+  });
+  it('opens on the year of the last month that is over, in Beijing time', () => {
+    expect(defaultSafeYear(new Date('2026-11-23T04:00:00Z'))).toBe(2026);
+    expect(defaultSafeYear(new Date('2027-01-15T04:00:00Z'))).toBe(2026);
+    expect(defaultSafeYear(new Date('2026-12-31T16:30:00Z'))).toBe(2026); // 1 January in Beijing
+    expect(currentYear(new Date('2026-12-31T16:30:00Z'))).toBe(2027);
   });
 });

@@ -235,3 +235,86 @@ export function dragging<T extends IndicatorRow>(rows: readonly T[], n = 3, belo
     .filter((r) => r.normalised !== null && r.normalised < below)
     .slice(0, n);
 }
+
+/**
+ * The 90 % rank interval as whole ranks (the percentiles of the replications may fall between two
+ * ranks: rounded to the nearer), or null when the run has none.
+ */
+export function rankBounds(
+  ri: { p05: number; p95: number } | null | undefined,
+): { lo: number; hi: number } | null {
+  if (!ri || !Number.isFinite(ri.p05) || !Number.isFinite(ri.p95)) return null;
+  const lo = Math.max(1, Math.round(ri.p05));
+  return { lo, hi: Math.max(lo, Math.round(ri.p95)) };
+}
+
+// ── 六无平安村社 (safe villages) ─────────────────────────────────────────────────────────────────
+
+export type SafeFilter = 'all' | 'candidates' | 'failing' | 'waiting';
+
+export interface SafeVillageRow {
+  unit: { id: number; code: string; name: string };
+  town: { id: number; code: string; name: string } | null;
+  candidate: boolean;
+  checks: { code: string; status: 'pass' | 'fail' | 'no_data'; count: number; months: number | null }[];
+}
+
+/** A village fails when any check failed; it waits for data when any check has none (as the server counts). */
+export const isFailing = (v: Pick<SafeVillageRow, 'checks'>) => v.checks.some((c) => c.status === 'fail');
+export const isWaiting = (v: Pick<SafeVillageRow, 'checks'>) => v.checks.some((c) => c.status === 'no_data');
+
+/** The counts of the summary: villages, candidates, failing, waiting for data. */
+export function safeCounts(
+  items: readonly SafeVillageRow[],
+): Record<'villages' | Exclude<SafeFilter, 'all'>, number> {
+  return {
+    villages: items.length,
+    candidates: items.filter((v) => v.candidate).length,
+    failing: items.filter(isFailing).length,
+    waiting: items.filter(isWaiting).length,
+  };
+}
+
+/**
+ * The villages the table shows: in a town (null: all), matching the filter and the search (name or code,
+ * spaces ignored), ordered by town then name.
+ */
+export function filterVillages<T extends SafeVillageRow>(
+  items: readonly T[],
+  opts: { filter: SafeFilter; town: number | null; query?: string },
+): T[] {
+  const q = (opts.query ?? '').replace(/\s+/g, '').toLowerCase();
+  const keep = (v: T) =>
+    (opts.town === null || v.town?.id === opts.town) &&
+    (opts.filter === 'all' ||
+      (opts.filter === 'candidates' && v.candidate) ||
+      (opts.filter === 'failing' && isFailing(v)) ||
+      (opts.filter === 'waiting' && isWaiting(v))) &&
+    (!q || v.unit.name.toLowerCase().includes(q) || v.unit.code.toLowerCase().includes(q));
+  return items
+    .filter(keep)
+    .sort(
+      (a, b) =>
+        (a.town?.name ?? '').localeCompare(b.town?.name ?? '', 'zh-CN') ||
+        a.unit.name.localeCompare(b.unit.name, 'zh-CN'),
+    );
+}
+
+/** The towns the villages are in, by name (for the town filter). */
+export function townsOf(items: readonly SafeVillageRow[]): { id: number; name: string }[] {
+  const m = new Map<number, string>();
+  for (const v of items) if (v.town) m.set(v.town.id, v.town.name);
+  return [...m].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+}
+
+/** The year the page opens on: that of the last month that is over (Beijing time), so January shows last year. */
+export function defaultSafeYear(now: Date): number {
+  const local = new Date(now.getTime() + 8 * 3600_000);
+  const y = local.getUTCFullYear();
+  return local.getUTCMonth() === 0 ? y - 1 : y;
+}
+
+/** The current year in Beijing time (the latest a year picker offers). */
+export function currentYear(now: Date): number {
+  return new Date(now.getTime() + 8 * 3600_000).getUTCFullYear();
+}

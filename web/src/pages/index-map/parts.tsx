@@ -1,12 +1,13 @@
 // Pieces of a unit's explanation shared by the unit page and the public page: the headline (score, rank,
 // band, change), the three dimension scores, and the trend chart.
-import { Progress, Spin } from 'antd';
+import { InfoCircleOutlined } from '@ant-design/icons';
+import { Progress, Spin, Tooltip } from 'antd';
 import { lazy, Suspense, useMemo } from 'react';
 import type { Dimension, UnitExplanation } from '../../api/safetyIndex';
 import { useI18n } from '../../i18n';
 import { ChangeText, ColorTag } from './bits';
 import { trendOption } from './charts';
-import { bandOfNormalised, changeFromTrend, colorHex, formatScore } from './model';
+import { bandOfNormalised, changeFromTrend, colorHex, formatScore, rankBounds } from './model';
 
 const IndexChart = lazy(() => import('../../components/EChart'));
 
@@ -26,8 +27,11 @@ export function Headline({ x }: { x: UnitExplanation }) {
       <dl className="index-headline-facts">
         <div>
           <dt>{t('indexmap.rank')}</dt>
-          <dd data-testid="unit-rank">
-            {x.rank === null ? '—' : t('indexmap.rankOf', { rank: x.rank, of: x.of })}
+          <dd>
+            <span data-testid="unit-rank">
+              {x.rank === null ? '—' : t('indexmap.rankOf', { rank: x.rank, of: x.of })}
+            </span>
+            {x.rank !== null && <RankInterval x={x} />}
           </dd>
         </div>
         <div>
@@ -44,6 +48,21 @@ export function Headline({ x }: { x: UnitExplanation }) {
         </div>
       </dl>
     </div>
+  );
+}
+
+/** "（90% 区间 3–8 名）" under the rank, with what it means a hover away. */
+function RankInterval({ x }: { x: UnitExplanation }) {
+  const { t } = useI18n();
+  const b = rankBounds(x.rankInterval);
+  if (!b) return null;
+  return (
+    <Tooltip title={t('indexmap.rankIntervalHint')}>
+      <span className="index-rank-interval" data-testid="unit-rank-interval" data-lo={b.lo} data-hi={b.hi}>
+        {b.lo === b.hi ? t('indexmap.rankStable') : t('indexmap.rankInterval', b)}
+        <InfoCircleOutlined className="index-rank-info" />
+      </span>
+    </Tooltip>
   );
 }
 
