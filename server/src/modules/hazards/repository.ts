@@ -276,6 +276,84 @@ export async function listHazards(
   return { rows, total: count.n };
 }
 
+/**
+ * The export's keyset: up to `limit` rows after (created_at, id) in the list's order (newest first), so a
+ * list of any size is read a batch at a time through the (created_at, id) index.
+ */
+export function hazardsBefore(
+  q: Queryable,
+  f: ListFilter,
+  before: { createdAt: Date; id: number } | null,
+  limit: number,
+): Promise<HazardRow[]> {
+  const w = where(f);
+  const n = w.params.length;
+  const params: unknown[] = [...w.params, limit];
+  let keyset = '';
+  if (before) {
+    keyset = `${w.sql ? ' AND' : 'WHERE'} (h.created_at, h.id) < ($${n + 2}, $${n + 3})`;
+    params.push(before.createdAt, before.id);
+  }
+  return q.query<HazardRow>(
+    `SELECT h.* FROM hazard h ${w.sql}${keyset} ORDER BY h.created_at DESC, h.id DESC LIMIT $${n + 1}`,
+    params,
+  );
+}
+
+// ---- bulk (the import) ----
+
+/** `n` new hazard ids (taken before the insert: the tracking numbers are made from them). */
+export async function nextIds(q: Queryable, n: number): Promise<number[]> {
+  const rows = await q.query<{ id: number }>(
+    `SELECT nextval(pg_get_serial_sequence('hazard', 'id'))::bigint AS id FROM generate_series(1, $1)`,
+    [n],
+  );
+  return rows.map((r) => Number(r.id));
+}
+
+/** Tracking numbers of these that are recorded already. */
+export async function recordedTrackingNos(q: Queryable, nos: string[]): Promise<Set<string>> {
+  if (!nos.length) return new Set();
+  const rows = await q.query<{ tracking_no: string }>(
+    'SELECT tracking_no FROM hazard WHERE tracking_no = ANY($1::text[])',
+    [nos],
+  );
+  return new Set(rows.map((r) => r.tracking_no));
+}
+
+export type NewImportedHazard = NewHazard & { closed_out_at: Date | null };
+const BULK_COLS = [...INSERT_COLS, 'closed_out_at'] as const;
+
+/** Inserts hazards in one statement (the import, in batches), each with its first timeline step. */
+export async function insertHazards(
+  q: Queryable,
+  hs: NewImportedHazard[],
+  step: { at: Date; by_name: string; details: Record<string, unknown> },
+): Promise<void> {
+  if (!hs.length) return;
+  const params: unknown[] = [];
+  const tuples = hs.map((h) => {
+    const ph = BULK_COLS.map((c) => {
+      params.push(h[c]);
+      return `$${params.length}`;
+    });
+    return `(${ph.join(', ')}, $${params.length - 1 /* created_at */})`;
+  });
+  await q.query(
+    `INSERT INTO hazard (${BULK_COLS.join(', ')}, updated_at) VALUES ${tuples.join(', ')}`,
+    params,
+  );
+  await q.query(
+    `INSERT INTO hazard_timeline (hazard_id, seq, county_code, at, kind, from_state, to_state, by_name, as_role, details)
+     SELECT h.id, 1, h.county_code, $2, 'record', NULL, h.state, $3, 'reporter',
+       $4::jsonb || jsonb_build_object('source', h.source, 'severity', h.severity)
+         || CASE WHEN h.closed_out_at IS NULL THEN '{}'::jsonb
+                 ELSE jsonb_build_object('closedOutAt', h.closed_out_at) END
+     FROM hazard h WHERE h.id = ANY($1::bigint[])`,
+    [hs.map((h) => h.id), step.at, step.by_name, JSON.stringify(step.details)],
+  );
+}
+
 // ---- supervision (claimed FOR UPDATE SKIP LOCKED: several processes share the sweep) ----
 
 export function dueReminders(q: Queryable, now: Date, limit: number): Promise<HazardRow[]> {

@@ -2,6 +2,7 @@
 // document is generated from them.
 import { z } from 'zod';
 import { pageFields } from '../../http/pagination.js';
+import { dryRunField } from '../../lib/table-reader.js';
 import { mediaDto } from '../media/schema.js';
 import { SEVERITIES } from './domain/severity.js';
 import { HAZARD_ACTIONS, HAZARD_ROLES, HAZARD_STATES } from './domain/state-machine.js';
@@ -201,6 +202,9 @@ export const listQuery = z.object({
   ...pageFields,
 });
 export type ListQuery = z.infer<typeof listQuery>;
+/** The list's filters without the page: what the export takes. */
+export const exportQuery = listQuery.omit({ page: true, pageSize: true });
+export type ListFilterQuery = z.infer<typeof exportQuery>;
 
 export const idParams = z.object({ id });
 
@@ -238,3 +242,15 @@ export const metricsResult = z.object({
   items: z.array(metricsRow),
 });
 export type MetricsResult = z.infer<typeof metricsResult>;
+
+export const importQuery = z.object({ dryRun: dryRunField });
+export const hazardImportResult = z.object({
+  dryRun: z.boolean(),
+  rows: z.number().int().describe('Data rows read'),
+  reported: z.number().int().describe('Imported (or, in a dry run, to import) as reported: awaiting triage'),
+  closedOut: z.number().int().describe('Imported as closed out (the row has a close-out date)'),
+  format: z.string(),
+  encoding: z.string().nullable(),
+  ignoredColumns: z.array(z.string()),
+});
+export type HazardImportResult = z.infer<typeof hazardImportResult>;
