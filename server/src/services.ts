@@ -8,6 +8,7 @@ import { AuditService } from './modules/access/audit.js';
 import { AccessService } from './modules/access/service.js';
 import { CategoriesService } from './modules/events/categories/service.js';
 import { EventsService } from './modules/events/service.js';
+import { ListingService } from './modules/hazards/listing/service.js';
 import { PlacesService } from './modules/hazards/places/service.js';
 import { HazardsService } from './modules/hazards/service.js';
 import { HazardTaxonomyService } from './modules/hazards/taxonomy/service.js';
@@ -28,6 +29,7 @@ export interface Services {
   hazardTaxonomy: HazardTaxonomyService;
   places: PlacesService;
   hazards: HazardsService;
+  listing: ListingService;
   media: MediaService;
   notifications: NotificationsService;
   safetyIndex: SafetyIndexService;
@@ -49,6 +51,7 @@ export function createServices(db: Db, config: Config, clock: Clock = systemCloc
   events.registerJobs(jobs.queue, jobs.schedules);
   const hazards = new HazardsService(db, audit, units, hazardTaxonomy, places, media, notifications, clock);
   hazards.registerJobs(jobs.queue, jobs.schedules);
+  const listing = new ListingService(db, audit, units, hazards, places, media, clock);
   const safetyIndex = new SafetyIndexService(db, audit, units, events, clock, {
     media,
     notifier: notifications,
@@ -66,6 +69,7 @@ export function createServices(db: Db, config: Config, clock: Clock = systemCloc
     hazardTaxonomy,
     places,
     hazards,
+    listing,
     media,
     notifications,
     safetyIndex,

@@ -129,6 +129,16 @@ export function updateHazard(
   );
 }
 
+/** Sets the listed flag (挂牌) when it differs; bumps the version. */
+export async function setListed(q: Queryable, id: number, listed: boolean, at: Date): Promise<boolean> {
+  const rows = await q.query(
+    `UPDATE hazard SET listed = $2, updated_at = $3, version = version + 1
+     WHERE id = $1 AND listed <> $2 RETURNING id`,
+    [id, listed, at],
+  );
+  return rows.length > 0;
+}
+
 // ---- timeline ----
 
 export type TimelineRow = {
@@ -257,13 +267,18 @@ function where(f: ListFilter): { sql: string; params: unknown[] } {
   return { sql: c.length ? `WHERE ${c.join(' AND ')}` : '', params: p };
 }
 
-/** One page, newest first, and the number of matches (two statements, run one after the other). */
+/**
+ * One page, newest first, and the number of matches (two statements, run one after the other). The count
+ * stops at `countCap` matches when one is given (the exact count(*) of a 100,000-row scope costs ten
+ * times the page: bench/hazards): `capped` then says the total is a lower bound.
+ */
 export async function listHazards(
   q: Queryable,
   f: ListFilter,
   limit: number,
   offset: number,
-): Promise<{ rows: HazardRow[]; total: number }> {
+  countCap: number | null = null,
+): Promise<{ rows: HazardRow[]; total: number; capped: boolean }> {
   const w = where(f);
   const n = w.params.length;
   const rows = await q.query<HazardRow>(
@@ -271,9 +286,19 @@ export async function listHazards(
     [...w.params, limit, offset],
   );
   // a short first page is the whole of it: no count needed
-  if (offset === 0 && rows.length < limit) return { rows, total: rows.length };
+  if (offset === 0 && rows.length < limit) return { rows, total: rows.length, capped: false };
+  if (countCap !== null && offset + rows.length < countCap) {
+    const count = await one<{ n: number }>(
+      q,
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM hazard h ${w.sql} LIMIT $${n + 1}) c`,
+      [...w.params, countCap + 1],
+    );
+    return count.n > countCap
+      ? { rows, total: countCap, capped: true }
+      : { rows, total: count.n, capped: false };
+  }
   const count = await one<{ n: number }>(q, `SELECT count(*)::int AS n FROM hazard h ${w.sql}`, w.params);
-  return { rows, total: count.n };
+  return { rows, total: count.n, capped: false };
 }
 
 /**
@@ -285,7 +310,7 @@ export function hazardsBefore(
   f: ListFilter,
   before: { createdAt: Date; id: number } | null,
   limit: number,
-): Promise<HazardRow[]> {
+): Promise<ExportRow[]> {
   const w = where(f);
   const n = w.params.length;
   const params: unknown[] = [...w.params, limit];
@@ -294,11 +319,41 @@ export function hazardsBefore(
     keyset = `${w.sql ? ' AND' : 'WHERE'} (h.created_at, h.id) < ($${n + 2}, $${n + 3})`;
     params.push(before.createdAt, before.id);
   }
-  return q.query<HazardRow>(
-    `SELECT h.* FROM hazard h ${w.sql}${keyset} ORDER BY h.created_at DESC, h.id DESC LIMIT $${n + 1}`,
+  return q.query<ExportRow>(
+    `SELECT ${EXPORT_COLS.map((c) => `h.${c}`).join(', ')} FROM hazard h ${w.sql}${keyset}
+     ORDER BY h.created_at DESC, h.id DESC LIMIT $${n + 1}`,
     params,
   );
 }
+
+/** What the export writes (half the row: the driver's parsing is most of an export's cost). */
+const EXPORT_COLS = [
+  'id',
+  'tracking_no',
+  'domain_id',
+  'domain_version',
+  'domain_code',
+  'aspect_code',
+  'severity',
+  'description',
+  'rule_broken',
+  'source',
+  'lng',
+  'lat',
+  'address',
+  'place_id',
+  'created_at',
+  'closed_out_at',
+  'state',
+  'unit_path',
+  'town_path',
+  'department_id',
+  'due_at',
+  'listed',
+  'version',
+  'updated_at',
+] as const;
+export type ExportRow = Pick<HazardRow, (typeof EXPORT_COLS)[number]>;
 
 // ---- bulk (the import) ----
 
@@ -424,8 +479,8 @@ export type MetricsRow = {
 };
 
 /**
- * Counts per unit at path depth `depth` (3 town, 4 village, 5 grid), and per unit and domain, in one
- * statement (GROUPING SETS). The close-out terms follow domain/deadlines.ts closeoutMetrics: of the items
+ * Counts per unit at path depth `depth` (3 town, 4 village, 5 grid) and domain, in one statement (the
+ * service sums a unit's domains into its total). The close-out terms follow domain/deadlines.ts closeoutMetrics: of the items
  * whose deadline fell in [from, to), those closed out before `to` and those closed out by their deadline.
  */
 export function metrics(
@@ -453,7 +508,7 @@ export function metrics(
        count(*) FILTER (WHERE due_at >= $1 AND due_at < $2 AND closed_out_at < $2)::int AS due_closed_out,
        count(*) FILTER (WHERE due_at >= $1 AND due_at < $2 AND closed_out_at <= due_at)::int AS closed_on_time
      FROM h WHERE code <> ''
-     GROUP BY GROUPING SETS ((code), (code, domain_code))`,
+     GROUP BY code, domain_code`,
     [from, to, withinPath, depth, domainCode],
   );
 }

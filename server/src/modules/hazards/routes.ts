@@ -1,7 +1,6 @@
 // HTTP routes of the hazard loop (under /api/v1): parse with zod, call the service, send the answer.
 import { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
-import { pageOf } from '../../http/pagination.js';
 import type { App } from '../../http/types.js';
 import { oneUploadedFile } from '../../http/upload.js';
 import { PlaceImportErrors } from './places/errors.js';
@@ -9,8 +8,8 @@ import {
   createHazardBody,
   exportQuery,
   hazardDetail,
-  hazardDto,
   hazardImportResult,
+  hazardPage,
   idParams,
   importQuery,
   listQuery,
@@ -50,7 +49,7 @@ export function hazardRoutes(app: App, hazards: HazardsService): void {
         summary: 'Hazards in your scope, your review or rectification queue, yours, or the overdue ones',
         description: 'Newest first; filters combine (AND).',
         querystring: listQuery,
-        response: { 200: pageOf(hazardDto) },
+        response: { 200: hazardPage },
       },
     },
     async (req) => hazards.list(req.actor, req.query),

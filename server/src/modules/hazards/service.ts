@@ -2,7 +2,6 @@
 // merge, the weekly consolidation (汇总), supervision (reminders and escalation tiers, through the shared
 // sweep) and the close-out metrics for the safety index. The rules of the loop are the pure state machine
 // in domain/; this file applies them with I/O.
-import { stringify } from 'csv-stringify/sync';
 import type { Clock } from '../../clock.js';
 import type { Db, Queryable } from '../../db/index.js';
 import { HttpErrors } from '../../http/errors.js';
@@ -41,6 +40,7 @@ import {
   type HazardChanges,
   type HazardRole,
   type HazardSnapshot,
+  type HazardState,
   isTerminal,
   type RefusalCode,
   type TimelineEntry,
@@ -87,6 +87,8 @@ export interface PlaceLookup {
 }
 
 const HOUR = 3_600_000;
+/** The list counts its matches up to this many (see list()). */
+export const LIST_COUNT_CAP = 10_000;
 const DAY = 24 * HOUR;
 /** Items the weekly consolidation takes per statement (it goes on until none is left). */
 const CONSOLIDATE_BATCH = 2000;
@@ -344,16 +346,21 @@ export class HazardsService {
     return this.detail(this.db, actor, row);
   }
 
-  async list(actor: Actor, query: ListQuery): Promise<Page<HazardDto>> {
+  /**
+   * A page of the list. The total is exact up to LIST_COUNT_CAP matches; beyond it `total` is the cap and
+   * `totalCapped` true (count=exact asks for the exact number, at the price of counting every match).
+   */
+  async list(actor: Actor, query: ListQuery): Promise<Page<HazardDto> & { totalCapped: boolean }> {
     const f = await this.filterFor(actor, query);
-    const { rows, total } = await repo.listHazards(
+    const { rows, total, capped } = await repo.listHazards(
       this.db,
       f,
       query.pageSize,
       (query.page - 1) * query.pageSize,
+      query.count === 'exact' ? null : LIST_COUNT_CAP,
     );
     const items = await this.presentMany(this.db, actor, rows);
-    return { items, total, page: query.page, pageSize: query.pageSize };
+    return { items, total, totalCapped: capped, page: query.page, pageSize: query.pageSize };
   }
 
   /** The list's filter for the viewer: the view's reach and the query's filters (403 outside it). */
@@ -407,6 +414,61 @@ export class HazardsService {
     return f;
   }
 
+  // ---------------------------------------------------------------- for listing (挂牌整治)
+
+  /** A hazard's facts for the listing service (no permission check); null when unknown. */
+  async listingFacts(id: number): Promise<{
+    id: number;
+    trackingNo: string;
+    unitId: number;
+    unitPath: string;
+    countyCode: string;
+    state: HazardState;
+    title: string;
+  } | null> {
+    const r = await repo.getHazard(this.db, id);
+    if (!r) return null;
+    const domain = await this.domainOf(r);
+    const aspect = domain.aspects.find((a) => a.code === r.aspect_code);
+    return {
+      id: r.id,
+      trackingNo: r.tracking_no,
+      unitId: r.unit_id,
+      unitPath: r.unit_path,
+      countyCode: r.county_code,
+      state: r.state,
+      title: `${r.tracking_no} ${domain.name.zh}：${aspect?.name.zh ?? r.aspect_code}`,
+    };
+  }
+
+  /** Tracking numbers by id (for records that link hazards); unknown ids are left out. */
+  async trackingNos(ids: number[]): Promise<Map<number, string>> {
+    const rows = await repo.trackingNos(this.db, ids);
+    return new Map(rows.map((r) => [Number(r.id), r.tracking_no]));
+  }
+
+  /**
+   * Keeps the hazard's `listed` flag in step with its listing, inside the listing's transaction (the
+   * version moves on so that a stale editor reloads); a timeline step says who listed or delisted it.
+   */
+  async setListed(q: Queryable, actor: Actor, id: number, listed: boolean, listingId: number): Promise<void> {
+    const now = this.clock.now();
+    const row = await repo.getHazard(q, id, true);
+    if (!row) return E.hazardNotFound.raise();
+    if (!(await repo.setListed(q, id, listed, now))) return;
+    await repo.appendTimeline(q, {
+      hazard_id: id,
+      county_code: row.county_code,
+      at: now,
+      kind: listed ? 'list' : 'delist',
+      from_state: row.state,
+      to_state: row.state,
+      by_name: this.byName(actor),
+      as_role: null,
+      details: { listingId },
+    });
+  }
+
   // ---------------------------------------------------------------- export and import (bulk)
 
   /**
@@ -430,7 +492,7 @@ export class HazardsService {
   }
 
   private async *csvChunks(f: repo.ListFilter): AsyncIterable<string> {
-    yield `\uFEFF${stringify([EXPORT_HEADER])}`;
+    yield `\uFEFF${csvLine(EXPORT_HEADER)}`;
     let before: { createdAt: Date; id: number } | null = null;
     for (;;) {
       const rows = await repo.hazardsBefore(this.db, f, before, EXPORT_BATCH);
@@ -438,12 +500,17 @@ export class HazardsService {
       const codes = new Set<string>();
       for (const r of rows) codes.add(lastCode(r.unit_path));
       const refs = await this.units.refsByCodes([...codes]);
-      const lines: (string | number)[][] = [];
+      const domains = new Map<string, DomainDto>();
       for (const r of rows) {
-        const domain = await this.domainOf(r);
+        const k = `${r.domain_id}:${r.domain_version}`;
+        if (!domains.has(k)) domains.set(k, await this.domainOf(r));
+      }
+      let out = '';
+      for (const r of rows) {
+        const domain = domains.get(`${r.domain_id}:${r.domain_version}`)!;
         const aspect = domain.aspects.find((a) => a.code === r.aspect_code);
         const unitCode = lastCode(r.unit_path);
-        lines.push([
+        out += csvLine([
           r.tracking_no,
           r.domain_code,
           r.aspect_code,
@@ -470,7 +537,7 @@ export class HazardsService {
           r.updated_at.toISOString(),
         ]);
       }
-      yield stringify(lines);
+      yield out;
       const last = rows.at(-1)!;
       before = { createdAt: last.created_at, id: Number(last.id) };
       if (rows.length < EXPORT_BATCH) return;
@@ -1181,17 +1248,31 @@ export class HazardsService {
       repo.metrics(this.db, withinPath, depth, from, to, query.domain ?? null),
       this.units.unitsAt(query.level, withinPath),
     ]);
-    const totals = new Map<string, MetricsCounts>();
+    // one grouping (unit, domain) in SQL; each unit's total is the sum of its domains' counts (all
+    // counts are additive), which costs the database one sort less than GROUPING SETS (bench/hazards)
+    const sums = new Map<string, repo.MetricsRow>();
     const byDomain = new Map<string, Record<string, MetricsCounts>>();
     for (const r of rows) {
-      const c = countsOf(r);
-      if (r.domain_code === null) totals.set(r.code, c);
-      else {
-        const m = byDomain.get(r.code) ?? {};
-        m[r.domain_code] = c;
-        byDomain.set(r.code, m);
-      }
+      const m = byDomain.get(r.code) ?? {};
+      m[r.domain_code ?? ''] = countsOf(r);
+      byDomain.set(r.code, m);
+      const t = sums.get(r.code) ?? {
+        code: r.code,
+        domain_code: null,
+        found: 0,
+        closed_out: 0,
+        due: 0,
+        due_closed_out: 0,
+        closed_on_time: 0,
+      };
+      t.found += r.found;
+      t.closed_out += r.closed_out;
+      t.due += r.due;
+      t.due_closed_out += r.due_closed_out;
+      t.closed_on_time += r.closed_on_time;
+      sums.set(r.code, t);
     }
+    const totals = new Map([...sums].map(([k, v]) => [k, countsOf(v)]));
     return {
       from: query.from,
       to: query.to,
@@ -1596,6 +1677,17 @@ export const EXPORT_HEADER = [
   '版本',
   '更新时间',
 ];
+
+/** One CSV record (RFC 4180: a field with a quote, comma or line break is quoted, quotes doubled). */
+function csvLine(cells: readonly (string | number | undefined)[]): string {
+  let line = '';
+  for (let i = 0; i < cells.length; i++) {
+    const v = String(cells[i] ?? '');
+    if (i) line += ',';
+    line += /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+  }
+  return `${line}\r\n`;
+}
 
 function localDay(d: Date): string {
   return new Date(d.getTime() + CHINA_UTC_OFFSET_MINUTES * 60_000)
