@@ -20,6 +20,7 @@ const { values } = parseArgs({
     backends: { type: 'string', default: BACKENDS.join(',') },
     hazards: { type: 'string', default: '100000' },
     rounds: { type: 'string', default: '7' },
+    explain: { type: 'boolean', default: false },
   },
 });
 const params = { hazards: Number(values.hazards), rounds: Number(values.rounds) };
@@ -277,6 +278,21 @@ async function measureExport(
     if (rows.length < 1000) break;
   }
   const floorSeconds = (performance.now() - tf) / 1000;
+  if (values.explain) {
+    // the plan of one keyset batch from the middle of the list (--explain)
+    const mid = (
+      await db.query<{ created_at: Date; id: number }>(
+        'SELECT created_at, id FROM hazard ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1',
+        [Math.floor(n / 2)],
+      )
+    )[0]!;
+    const plan = await db.query<Record<string, string>>(
+      `EXPLAIN ANALYZE SELECT ${EXPORT_COLS} FROM hazard h WHERE h.unit_path LIKE $1 || '%'
+       AND (h.created_at, h.id) < ($3, $4) ORDER BY h.created_at DESC, h.id DESC LIMIT $2`,
+      [path, 1000, mid.created_at, mid.id],
+    );
+    console.log(plan.map((r) => Object.values(r)[0]).join('\n'));
+  }
   rec.add({
     backend,
     group: 'export',
