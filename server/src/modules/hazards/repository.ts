@@ -510,3 +510,27 @@ export function metrics(
     [from, to, withinPath, depth, domainCode],
   );
 }
+
+/** The same counts per routed department (hazards routed to it in a county path), for the ranking board. */
+export function metricsByDepartment(
+  q: Queryable,
+  withinPath: string,
+  from: Date,
+  to: Date,
+): Promise<(Omit<MetricsRow, 'code' | 'domain_code'> & { department_id: number })[]> {
+  return q.query(
+    `SELECT h.department_id,
+       count(*) FILTER (WHERE created_at >= $1 AND created_at < $2
+                          AND state NOT IN ('rejected', 'merged'))::int AS found,
+       count(*) FILTER (WHERE closed_out_at >= $1 AND closed_out_at < $2)::int AS closed_out,
+       count(*) FILTER (WHERE due_at >= $1 AND due_at < $2)::int AS due,
+       count(*) FILTER (WHERE due_at >= $1 AND due_at < $2 AND closed_out_at < $2)::int AS due_closed_out,
+       count(*) FILTER (WHERE due_at >= $1 AND due_at < $2 AND closed_out_at <= due_at)::int AS closed_on_time
+     FROM hazard h
+     WHERE h.department_id IS NOT NULL AND h.unit_path LIKE $3 || '%'
+       AND ((h.created_at >= $1 AND h.created_at < $2) OR (h.due_at >= $1 AND h.due_at < $2)
+            OR (h.closed_out_at >= $1 AND h.closed_out_at < $2))
+     GROUP BY h.department_id`,
+    [from, to, withinPath],
+  );
+}

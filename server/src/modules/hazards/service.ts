@@ -414,6 +414,21 @@ export class HazardsService {
     return f;
   }
 
+  /** The close-out counts per department the hazards were routed to (no permission check: the caller's). */
+  async metricsByDepartment(
+    withinPath: string,
+    query: { from: string; to: string },
+  ): Promise<(MetricsCounts & { departmentId: number })[]> {
+    const from = localMidnight(query.from);
+    const to = new Date(localMidnight(query.to).getTime() + DAY);
+    if (!(to > from)) HttpErrors.validationFailed.raise('to must not be before from');
+    const rows = await repo.metricsByDepartment(this.db, withinPath, from, to);
+    return rows.map((r) => ({
+      departmentId: Number(r.department_id),
+      ...countsOf({ ...r, code: '', domain_code: null }),
+    }));
+  }
+
   // ---------------------------------------------------------------- for listing (挂牌整治)
 
   /** A hazard's facts for the listing service (no permission check); null when unknown. */

@@ -402,4 +402,25 @@ describe('ranking board', () => {
     expect(town.admonitions).toBe(1);
     expect(r.items.map((i) => i.rank)).toEqual(r.items.map((_, i) => i + 1));
   });
+
+  it('ranks the departments the hazards were routed to', async () => {
+    const h = await record('排名测试：分流到消防');
+    const t = await send('POST', `/hazards/${h.id}/transitions`, 'town', {
+      action: 'triage',
+      version: h.version,
+    });
+    expect(t.statusCode, t.body).toBe(200);
+    const res = await send('GET', '/hazards/ranking?from=2026-11-01&to=2026-11-30&by=department', 'safety');
+    expect(res.statusCode, res.body).toBe(200);
+    const r = res.json() as RankingResult;
+    const fire = r.items.find((i) => i.party.code === '330304-XF')!;
+    expect(fire.party.kind).toBe('department');
+    expect(fire.found).toBe(
+      await count(
+        `hazard h JOIN department d ON d.id = h.department_id WHERE d.code = '330304-XF' AND h.state NOT IN ('rejected', 'merged') AND h.created_at >= '2026-10-31T16:00:00Z' AND h.created_at < '2026-11-30T16:00:00Z'`,
+      ),
+    );
+    expect(fire.found).toBeGreaterThan(0);
+    expect(r.items.map((i) => i.rank)).toEqual(r.items.map((_, i) => i + 1));
+  });
 });

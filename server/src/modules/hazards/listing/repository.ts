@@ -285,3 +285,23 @@ export function rankingCounts(
     [from, to, withinPath, depth],
   );
 }
+
+/** Per department: listings in force at `to` naming it responsible, and talks held with it in [from, to). */
+export function rankingCountsByDepartment(
+  q: Queryable,
+  withinPath: string,
+  from: Date,
+  to: Date,
+): Promise<{ id: number; listed: number; admonitions: number }[]> {
+  return q.query(
+    `SELECT id, sum(listed)::int AS listed, sum(admonitions)::int AS admonitions FROM (
+       SELECT responsible_id AS id, 1 AS listed, 0 AS admonitions FROM hazard_listing
+       WHERE responsible_kind = 'department' AND unit_path LIKE $3 || '%' AND listed_at < $2
+         AND (delisted_at IS NULL OR delisted_at >= $2)
+       UNION ALL
+       SELECT party_id, 0, 1 FROM admonition
+       WHERE party_kind = 'department' AND unit_path LIKE $3 || '%' AND held_at >= $1 AND held_at < $2
+     ) x GROUP BY id`,
+    [from, to, withinPath],
+  );
+}

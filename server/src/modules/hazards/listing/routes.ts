@@ -154,9 +154,9 @@ export function listingRoutes(app: App, listing: ListingService): void {
     {
       schema: {
         tags,
-        summary: 'The ranking board (晾晒) of towns for a period',
+        summary: 'The ranking board (晾晒) of towns or departments for a period',
         description:
-          'Per town of your area: found, closed out, close-out rate, on-time rate, overdue open, listings in ' +
+          'Per town of your area (by=department: per department the hazards were routed to): found, closed out, close-out rate, on-time rate, overdue open, listings in ' +
           'force at the end of the period, admonition talks held in it; ranked by close-out rate, then on-time ' +
           'rate, then fewer overdue open.',
         querystring: rankingQuery,

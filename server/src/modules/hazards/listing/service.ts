@@ -35,6 +35,8 @@ import type {
 } from './schema.js';
 
 const DAY = 86_400_000;
+
+type RankRow = Omit<RankingResult['items'][number], 'rank'>;
 const MEDIA_OWNER = 'hazard_listing';
 
 export interface PlacesFacts {
@@ -401,27 +403,14 @@ export class ListingService {
    */
   async ranking(actor: Actor, query: RankingQuery): Promise<RankingResult> {
     if (!listingPolicy.ranking(actor)) deny(actor, 'Only leaders and offices see the ranking board');
-    if (query.by === 'department')
-      return HttpErrors.validationFailed.raise('by=department is not available yet: rank by town');
     const path = this.reachPath(actor) ?? '/';
     const from = localMidnight(query.from);
     const to = new Date(localMidnight(query.to).getTime() + DAY);
     if (!(to > from)) HttpErrors.validationFailed.raise('to must not be before from');
-    const [metrics, counts] = await Promise.all([
-      this.hazards.metricsFor(path, { from: query.from, to: query.to, level: 'town' }),
-      repo.rankingCounts(this.db, path, 3, from, to),
-    ]);
-    const byCode = new Map(counts.map((c) => [c.code, c]));
-    const rows = metrics.items.map((m) => ({
-      party: { kind: 'unit' as const, id: m.unit.id, code: m.unit.code, name: m.unit.name },
-      found: m.found,
-      closedOut: m.closedOut,
-      closeoutRate: m.closeoutRate,
-      onTimeRate: m.onTimeRate,
-      overdueOpen: m.overdueOpen,
-      listed: byCode.get(m.unit.code)?.listed ?? 0,
-      admonitions: byCode.get(m.unit.code)?.admonitions ?? 0,
-    }));
+    const rows =
+      query.by === 'department'
+        ? await this.departmentRows(path, query, from, to)
+        : await this.townRows(path, query, from, to);
     const key = (v: number | null) => (v === null ? -1 : v);
     rows.sort(
       (a, b) =>
@@ -436,6 +425,51 @@ export class ListingService {
       by: query.by,
       items: rows.map((r, i) => ({ rank: i + 1, ...r })),
     };
+  }
+
+  /** Departments with any hazard routed to them in the area, or a listing or talk in the period. */
+  private async departmentRows(path: string, query: RankingQuery, from: Date, to: Date): Promise<RankRow[]> {
+    const [metrics, counts] = await Promise.all([
+      this.hazards.metricsByDepartment(path, query),
+      repo.rankingCountsByDepartment(this.db, path, from, to),
+    ]);
+    const byId = new Map(metrics.map((m) => [m.departmentId, m]));
+    const extra = new Map(counts.map((c) => [Number(c.id), c]));
+    const out: RankRow[] = [];
+    for (const id of new Set([...byId.keys(), ...extra.keys()])) {
+      const d = await this.units.getScopeDepartment(id);
+      if (!d) continue;
+      const m = byId.get(id);
+      out.push({
+        party: { kind: 'department', id, code: d.code, name: d.name },
+        found: m?.found ?? 0,
+        closedOut: m?.closedOut ?? 0,
+        closeoutRate: m?.closeoutRate ?? null,
+        onTimeRate: m?.onTimeRate ?? null,
+        overdueOpen: m?.overdueOpen ?? 0,
+        listed: extra.get(id)?.listed ?? 0,
+        admonitions: extra.get(id)?.admonitions ?? 0,
+      });
+    }
+    return out;
+  }
+
+  private async townRows(path: string, query: RankingQuery, from: Date, to: Date): Promise<RankRow[]> {
+    const [metrics, counts] = await Promise.all([
+      this.hazards.metricsFor(path, { from: query.from, to: query.to, level: 'town' }),
+      repo.rankingCounts(this.db, path, 3, from, to),
+    ]);
+    const byCode = new Map(counts.map((c) => [c.code, c]));
+    return metrics.items.map((m) => ({
+      party: { kind: 'unit' as const, id: m.unit.id, code: m.unit.code, name: m.unit.name },
+      found: m.found,
+      closedOut: m.closedOut,
+      closeoutRate: m.closeoutRate,
+      onTimeRate: m.onTimeRate,
+      overdueOpen: m.overdueOpen,
+      listed: byCode.get(m.unit.code)?.listed ?? 0,
+      admonitions: byCode.get(m.unit.code)?.admonitions ?? 0,
+    }));
   }
 
   // ---------------------------------------------------------------- helpers
