@@ -25,6 +25,7 @@ import { hotlineImportRoutes } from './modules/events/hotline-routes.js';
 import { open311Routes } from './modules/events/open311/routes.js';
 import { eventRoutes } from './modules/events/routes.js';
 import { inspectionRoutes } from './modules/hazards/inspections/routes.js';
+import { listingRoutes } from './modules/hazards/listing/routes.js';
 import { placeRoutes } from './modules/hazards/places/routes.js';
 import { hazardRoutes } from './modules/hazards/routes.js';
 import { hazardDomainRoutes } from './modules/hazards/taxonomy/routes.js';
@@ -136,6 +137,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       placeRoutes(api as unknown as App, services.places);
       hazardRoutes(api as unknown as App, services.hazards);
       inspectionRoutes(api as unknown as App, services.inspections);
+      listingRoutes(api as unknown as App, services.listing);
       mediaRoutes(api as unknown as App, services.media);
       notificationRoutes(api as unknown as App, services.notifications);
       safetyIndexRoutes(api as unknown as App, services.safetyIndex);

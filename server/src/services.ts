@@ -9,6 +9,7 @@ import { AccessService } from './modules/access/service.js';
 import { CategoriesService } from './modules/events/categories/service.js';
 import { EventsService } from './modules/events/service.js';
 import { InspectionsService } from './modules/hazards/inspections/service.js';
+import { ListingService } from './modules/hazards/listing/service.js';
 import { PlacesService } from './modules/hazards/places/service.js';
 import { HazardsService } from './modules/hazards/service.js';
 import { HazardTaxonomyService } from './modules/hazards/taxonomy/service.js';
@@ -30,6 +31,7 @@ export interface Services {
   places: PlacesService;
   hazards: HazardsService;
   inspections: InspectionsService;
+  listing: ListingService;
   media: MediaService;
   notifications: NotificationsService;
   safetyIndex: SafetyIndexService;
@@ -62,6 +64,7 @@ export function createServices(db: Db, config: Config, clock: Clock = systemCloc
     media,
     clock,
   );
+  const listing = new ListingService(db, audit, units, hazards, places, media, clock);
   const safetyIndex = new SafetyIndexService(db, audit, units, events, clock, {
     media,
     notifier: notifications,
@@ -80,6 +83,7 @@ export function createServices(db: Db, config: Config, clock: Clock = systemCloc
     places,
     hazards,
     inspections,
+    listing,
     media,
     notifications,
     safetyIndex,

@@ -69,6 +69,12 @@ export const hazardPolicy = {
     if (a.scope.department && hasRole(a, 'department_staff')) return { departmentId: a.scope.department.id };
     return null;
   },
+  /** Importing a hazard list: the offices that keep lists (each row must still lie within their reach). */
+  import(a: Actor): boolean {
+    return (
+      isSystemActor(a) || hasRole(a, 'town_staff', 'dispatcher', 'safety_office', 'department_staff', 'admin')
+    );
+  },
   /** The metrics (close-out rates and overdue counts by unit and domain). */
   overview(a: Actor): boolean {
     return hasRole(a, 'leader', 'safety_office', 'dispatcher', 'town_staff', 'village_staff', 'admin');

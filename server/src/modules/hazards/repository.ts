@@ -138,6 +138,16 @@ export function updateHazard(
   );
 }
 
+/** Sets the listed flag (挂牌) when it differs; bumps the version. */
+export async function setListed(q: Queryable, id: number, listed: boolean, at: Date): Promise<boolean> {
+  const rows = await q.query(
+    `UPDATE hazard SET listed = $2, updated_at = $3, version = version + 1
+     WHERE id = $1 AND listed <> $2 RETURNING id`,
+    [id, listed, at],
+  );
+  return rows.length > 0;
+}
+
 // ---- timeline ----
 
 export type TimelineRow = {
@@ -266,23 +276,144 @@ function where(f: ListFilter): { sql: string; params: unknown[] } {
   return { sql: c.length ? `WHERE ${c.join(' AND ')}` : '', params: p };
 }
 
-/** One page, newest first, and the number of matches (two statements, run one after the other). */
+/**
+ * One page, newest first, and the number of matches (two statements, side by side). The count
+ * stops at `countCap` matches when one is given (the exact count(*) of a 100,000-row scope costs ten
+ * times the page: bench/hazards): `capped` then says the total is a lower bound.
+ */
 export async function listHazards(
   q: Queryable,
   f: ListFilter,
   limit: number,
   offset: number,
-): Promise<{ rows: HazardRow[]; total: number }> {
+  countCap: number | null = null,
+): Promise<{ rows: HazardRow[]; total: number; capped: boolean }> {
   const w = where(f);
   const n = w.params.length;
-  const rows = await q.query<HazardRow>(
-    `SELECT h.* FROM hazard h ${w.sql} ORDER BY h.created_at DESC, h.id DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
-    [...w.params, limit, offset],
+  // the page and the count run side by side (on PostgreSQL two pool connections; PGlite runs them in turn)
+  const [rows, count] = await Promise.all([
+    q.query<HazardRow>(
+      `SELECT h.* FROM hazard h ${w.sql} ORDER BY h.created_at DESC, h.id DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
+      [...w.params, limit, offset],
+    ),
+    countCap !== null
+      ? one<{ n: number }>(
+          q,
+          `SELECT count(*)::int AS n FROM (SELECT 1 FROM hazard h ${w.sql} LIMIT $${n + 1}) c`,
+          [...w.params, countCap + 1],
+        )
+      : one<{ n: number }>(q, `SELECT count(*)::int AS n FROM hazard h ${w.sql}`, w.params),
+  ]);
+  if (countCap !== null && count.n > countCap) return { rows, total: countCap, capped: true };
+  return { rows, total: count.n, capped: false };
+}
+
+/**
+ * The export's keyset: up to `limit` rows after (created_at, id) in the list's order (newest first), so a
+ * list of any size is read a batch at a time through the (created_at, id) index.
+ */
+export function hazardsBefore(
+  q: Queryable,
+  f: ListFilter,
+  before: { createdAt: Date; id: number } | null,
+  limit: number,
+): Promise<ExportRow[]> {
+  const w = where(f);
+  const n = w.params.length;
+  const params: unknown[] = [...w.params, limit];
+  let keyset = '';
+  if (before) {
+    keyset = `${w.sql ? ' AND' : 'WHERE'} (h.created_at, h.id) < ($${n + 2}, $${n + 3})`;
+    params.push(before.createdAt, before.id);
+  }
+  return q.query<ExportRow>(
+    `SELECT ${EXPORT_COLS.map((c) => `h.${c}`).join(', ')} FROM hazard h ${w.sql}${keyset}
+     ORDER BY h.created_at DESC, h.id DESC LIMIT $${n + 1}`,
+    params,
   );
-  // a short first page is the whole of it: no count needed
-  if (offset === 0 && rows.length < limit) return { rows, total: rows.length };
-  const count = await one<{ n: number }>(q, `SELECT count(*)::int AS n FROM hazard h ${w.sql}`, w.params);
-  return { rows, total: count.n };
+}
+
+/** What the export writes (half the row: the driver's parsing is most of an export's cost). */
+const EXPORT_COLS = [
+  'id',
+  'tracking_no',
+  'domain_id',
+  'domain_version',
+  'domain_code',
+  'aspect_code',
+  'severity',
+  'description',
+  'rule_broken',
+  'source',
+  'lng',
+  'lat',
+  'address',
+  'place_id',
+  'created_at',
+  'closed_out_at',
+  'state',
+  'unit_path',
+  'town_path',
+  'department_id',
+  'due_at',
+  'listed',
+  'version',
+  'updated_at',
+] as const;
+export type ExportRow = Pick<HazardRow, (typeof EXPORT_COLS)[number]>;
+
+// ---- bulk (the import) ----
+
+/** `n` new hazard ids (taken before the insert: the tracking numbers are made from them). */
+export async function nextIds(q: Queryable, n: number): Promise<number[]> {
+  const rows = await q.query<{ id: number }>(
+    `SELECT nextval(pg_get_serial_sequence('hazard', 'id'))::bigint AS id FROM generate_series(1, $1)`,
+    [n],
+  );
+  return rows.map((r) => Number(r.id));
+}
+
+/** Tracking numbers of these that are recorded already. */
+export async function recordedTrackingNos(q: Queryable, nos: string[]): Promise<Set<string>> {
+  if (!nos.length) return new Set();
+  const rows = await q.query<{ tracking_no: string }>(
+    'SELECT tracking_no FROM hazard WHERE tracking_no = ANY($1::text[])',
+    [nos],
+  );
+  return new Set(rows.map((r) => r.tracking_no));
+}
+
+export type NewImportedHazard = NewHazard & { closed_out_at: Date | null };
+const BULK_COLS = [...INSERT_COLS, 'closed_out_at'] as const;
+
+/** Inserts hazards in one statement (the import, in batches), each with its first timeline step. */
+export async function insertHazards(
+  q: Queryable,
+  hs: NewImportedHazard[],
+  step: { at: Date; by_name: string; details: Record<string, unknown> },
+): Promise<void> {
+  if (!hs.length) return;
+  const params: unknown[] = [];
+  const tuples = hs.map((h) => {
+    const ph = BULK_COLS.map((c) => {
+      params.push(h[c]);
+      return `$${params.length}`;
+    });
+    return `(${ph.join(', ')}, $${params.length - 1 /* created_at */})`;
+  });
+  await q.query(
+    `INSERT INTO hazard (${BULK_COLS.join(', ')}, updated_at) VALUES ${tuples.join(', ')}`,
+    params,
+  );
+  await q.query(
+    `INSERT INTO hazard_timeline (hazard_id, seq, county_code, at, kind, from_state, to_state, by_name, as_role, details)
+     SELECT h.id, 1, h.county_code, $2, 'record', NULL, h.state, $3, 'reporter',
+       $4::jsonb || jsonb_build_object('source', h.source, 'severity', h.severity)
+         || CASE WHEN h.closed_out_at IS NULL THEN '{}'::jsonb
+                 ELSE jsonb_build_object('closedOutAt', h.closed_out_at) END
+     FROM hazard h WHERE h.id = ANY($1::bigint[])`,
+    [hs.map((h) => h.id), step.at, step.by_name, JSON.stringify(step.details)],
+  );
 }
 
 // ---- supervision (claimed FOR UPDATE SKIP LOCKED: several processes share the sweep) ----
@@ -355,8 +486,8 @@ export type MetricsRow = {
 };
 
 /**
- * Counts per unit at path depth `depth` (3 town, 4 village, 5 grid), and per unit and domain, in one
- * statement (GROUPING SETS). The close-out terms follow domain/deadlines.ts closeoutMetrics: of the items
+ * Counts per unit at path depth `depth` (3 town, 4 village, 5 grid) and domain, in one statement (the
+ * service sums a unit's domains into its total). The close-out terms follow domain/deadlines.ts closeoutMetrics: of the items
  * whose deadline fell in [from, to), those closed out before `to` and those closed out by their deadline.
  */
 export function metrics(
@@ -384,7 +515,31 @@ export function metrics(
        count(*) FILTER (WHERE due_at >= $1 AND due_at < $2 AND closed_out_at < $2)::int AS due_closed_out,
        count(*) FILTER (WHERE due_at >= $1 AND due_at < $2 AND closed_out_at <= due_at)::int AS closed_on_time
      FROM h WHERE code <> ''
-     GROUP BY GROUPING SETS ((code), (code, domain_code))`,
+     GROUP BY code, domain_code`,
     [from, to, withinPath, depth, domainCode],
+  );
+}
+
+/** The same counts per routed department (hazards routed to it in a county path), for the ranking board. */
+export function metricsByDepartment(
+  q: Queryable,
+  withinPath: string,
+  from: Date,
+  to: Date,
+): Promise<(Omit<MetricsRow, 'code' | 'domain_code'> & { department_id: number })[]> {
+  return q.query(
+    `SELECT h.department_id,
+       count(*) FILTER (WHERE created_at >= $1 AND created_at < $2
+                          AND state NOT IN ('rejected', 'merged'))::int AS found,
+       count(*) FILTER (WHERE closed_out_at >= $1 AND closed_out_at < $2)::int AS closed_out,
+       count(*) FILTER (WHERE due_at >= $1 AND due_at < $2)::int AS due,
+       count(*) FILTER (WHERE due_at >= $1 AND due_at < $2 AND closed_out_at < $2)::int AS due_closed_out,
+       count(*) FILTER (WHERE due_at >= $1 AND due_at < $2 AND closed_out_at <= due_at)::int AS closed_on_time
+     FROM hazard h
+     WHERE h.department_id IS NOT NULL AND h.unit_path LIKE $3 || '%'
+       AND ((h.created_at >= $1 AND h.created_at < $2) OR (h.due_at >= $1 AND h.due_at < $2)
+            OR (h.closed_out_at >= $1 AND h.closed_out_at < $2))
+     GROUP BY h.department_id`,
+    [from, to, withinPath],
   );
 }

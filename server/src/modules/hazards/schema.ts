@@ -1,7 +1,8 @@
 // The hazard loop's request and response shapes. Route types are z.infer of these, and the OpenAPI
 // document is generated from them.
 import { z } from 'zod';
-import { pageFields } from '../../http/pagination.js';
+import { pageFields, pageOf } from '../../http/pagination.js';
+import { dryRunField } from '../../lib/table-reader.js';
 import { mediaDto } from '../media/schema.js';
 import { SEVERITIES } from './domain/severity.js';
 import { HAZARD_ACTIONS, HAZARD_ROLES, HAZARD_STATES } from './domain/state-machine.js';
@@ -11,7 +12,7 @@ export type HazardSource = (typeof HAZARD_SOURCES)[number];
 export const MAX_DESCRIPTION = 2000;
 export const MAX_MEDIA = 9;
 /** Kinds of timeline entries beyond the machine's actions: the record itself and the reminder. */
-export const TIMELINE_KINDS = ['record', ...HAZARD_ACTIONS, 'remind', 'merged_in'] as const;
+export const TIMELINE_KINDS = ['record', ...HAZARD_ACTIONS, 'remind', 'merged_in', 'list', 'delist'] as const;
 
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const bodyId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -198,9 +199,24 @@ export const listQuery = z.object({
   from: isoDate.optional().describe('Recorded on or after this local date'),
   to: isoDate.optional().describe('Recorded on or before this local date'),
   q: z.string().trim().min(1).max(100).optional().describe('Tracking number or words of the description'),
+  count: z
+    .enum(['capped', 'exact'])
+    .default('capped')
+    .describe(
+      'capped (default): total is exact up to 10,000 matches, beyond that 10,000 with totalCapped=true; exact: count every match (slower on large scopes)',
+    ),
   ...pageFields,
 });
 export type ListQuery = z.infer<typeof listQuery>;
+/** The list's filters without the page: what the export takes. */
+export const exportQuery = listQuery.omit({ page: true, pageSize: true, count: true });
+/** A page of the list: the usual page, and whether `total` stopped at the cap (a lower bound). */
+export const hazardPage = pageOf(hazardDto).extend({
+  totalCapped: z
+    .boolean()
+    .describe('true: there are more than `total` matches (the count stopped at 10,000; ask count=exact)'),
+});
+export type ListFilterQuery = z.infer<typeof exportQuery>;
 
 export const idParams = z.object({ id });
 
@@ -238,3 +254,15 @@ export const metricsResult = z.object({
   items: z.array(metricsRow),
 });
 export type MetricsResult = z.infer<typeof metricsResult>;
+
+export const importQuery = z.object({ dryRun: dryRunField });
+export const hazardImportResult = z.object({
+  dryRun: z.boolean(),
+  rows: z.number().int().describe('Data rows read'),
+  reported: z.number().int().describe('Imported (or, in a dry run, to import) as reported: awaiting triage'),
+  closedOut: z.number().int().describe('Imported as closed out (the row has a close-out date)'),
+  format: z.string(),
+  encoding: z.string().nullable(),
+  ignoredColumns: z.array(z.string()),
+});
+export type HazardImportResult = z.infer<typeof hazardImportResult>;
