@@ -118,9 +118,7 @@ export function HazardActionForm({
       onOk={() => void submit()}
       onCancel={onCancel}
       confirmLoading={busy}
-      okButtonProps={
-        { disabled: uploading, danger: spec.danger, 'data-testid': 'hazard-action-submit' } as never
-      }
+      okButtonProps={{ disabled: uploading, danger: spec.danger, 'data-testid': 'hazard-form-ok' } as never}
       destroyOnHidden
       width={560}
       data-testid="hazard-action-modal"

@@ -4,7 +4,7 @@
 // aspect chip, the severity (一般 preset), a line of description, 上报. The place, the address and the
 // rule broken are optional. The answer shows the tracking number and the triage the server suggests.
 import { CheckCircleFilled, CheckOutlined } from '@ant-design/icons';
-import { Alert, Button, Checkbox, Input, Result, Segmented, Select } from 'antd';
+import { Alert, Button, Checkbox, Input, Radio, Result, Select } from 'antd';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { eventsApi } from '../../api/events';
 import { type HazardDetail, hazardsApi, placesApi, SEVERITIES, type Severity } from '../../api/hazards';
@@ -247,11 +247,13 @@ export default function RecordHazard() {
       )}
       <section className="report-field">
         <div className="report-label">{t('hazards.new.severity')}</div>
-        <Segmented<Severity>
-          block
+        <Radio.Group
+          className="hazard-new-severity"
+          optionType="button"
+          buttonStyle="solid"
           size="large"
           value={severity}
-          onChange={setSeverity}
+          onChange={(e) => setSeverity(e.target.value as Severity)}
           options={SEVERITIES.map((s) => ({ value: s, label: tc('hazards.severity', s) }))}
           data-testid="hazard-severity"
         />
