@@ -105,6 +105,8 @@ export const hazardsEn: Record<keyof typeof hazardsZh, string> = {
   'hazards.detail.yourRoles': 'Your roles here',
   'hazards.detail.noActions': 'Nothing for you to do on it now',
   'hazards.detail.conflict': 'Someone acted on this hazard meanwhile; it was reloaded: check and try again',
+  'hazards.detail.deadlineLine': 'Deadline {at}',
+  'hazards.detail.evidenceLine': '{n} photo(s) of the rectification',
   'hazards.detail.none': '—',
   'hazards.done': '{action}: done',
 

@@ -104,6 +104,8 @@ export const hazardsZh = {
   'hazards.detail.yourRoles': '您在本条中的角色',
   'hazards.detail.noActions': '当前没有您可执行的操作',
   'hazards.detail.conflict': '这条隐患刚被他人处理过，已为您刷新，请核对后重试',
+  'hazards.detail.deadlineLine': '整改期限 {at}',
+  'hazards.detail.evidenceLine': '整改照片 {n} 张',
   'hazards.detail.none': '—',
   'hazards.done': '已{action}',
 

@@ -4,7 +4,7 @@
 // goes back to the drawer (which reloads), every other refusal is shown here, in place.
 import { PlusOutlined } from '@ant-design/icons';
 import { Alert, DatePicker, Form, Input, Modal, Select, Upload, type UploadFile } from 'antd';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { isApiError } from '../../api/client';
 import type { Media } from '../../api/events';
 import { eventsApi } from '../../api/events';
@@ -66,6 +66,13 @@ export function HazardActionForm({
   const domain = domains.data?.find((d) => d.code === hazard.domain.code);
   const hours = domain?.deadlineHours[hazard.severity] ?? FALLBACK_HOURS[hazard.severity];
   const defaultDeadline = defaultDeadlineDate(new Date(), hazard.severity, domain);
+
+  // the domain's hours arrive after the first render: propose their deadline unless one was chosen
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once the domain is known
+  useEffect(() => {
+    if (domain && has('deadline') && action !== 'extend_deadline' && !form.isFieldTouched('deadline'))
+      form.setFieldsValue({ deadline: dayjs(defaultDeadlineDate(new Date(), hazard.severity, domain)) });
+  }, [domain]);
 
   const route = hazard.route ?? hazard.suggestion;
   const initialValues: FormValues = {

@@ -28,12 +28,12 @@ import {
   hazardsApi,
   type RouteRef,
 } from '../../api/hazards';
-import { useI18n } from '../../i18n';
+import { type Translate, useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
 import { formatDateTime, placeLine } from '../events/model';
 import { bi, HazardDueTag, HazardStateTag, SeverityTag } from './bits';
 import { HazardActionForm, hazardErrorText, isHazardVersionConflict } from './HazardActionForm';
-import { buildHazardTransition, HAZARD_ACTION_SPECS, orderedHazardActions } from './model';
+import { buildHazardTransition, formatDeadline, HAZARD_ACTION_SPECS, orderedHazardActions } from './model';
 
 const gone = (e: unknown) => isApiError(e, 404) || isApiError(e, 403);
 
@@ -273,7 +273,7 @@ export function HazardDrawer({
             {hazard.dueAt && (
               <Descriptions.Item label={t('hazards.detail.due')} span={2}>
                 <Space size={6}>
-                  <span data-testid="hazard-due">{formatDateTime(hazard.dueAt)}</span>
+                  <span data-testid="hazard-due">{formatDeadline(hazard.dueAt)}</span>
                   <HazardDueTag hazard={hazard} />
                 </Space>
               </Descriptions.Item>
@@ -334,7 +334,11 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 }
 
 /** What a step carried, in words: the reason, the note, the route, the party, the deadline, the list. */
-function detailsText(d: Record<string, unknown>, tc: (p: string, c: string) => string): string[] {
+function detailsText(
+  d: Record<string, unknown>,
+  t: Translate,
+  tc: (p: string, c: string) => string,
+): string[] {
   const out: string[] = [];
   const str = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : undefined);
   const named = (k: string) => {
@@ -349,7 +353,7 @@ function detailsText(d: Record<string, unknown>, tc: (p: string, c: string) => s
   const assignee = named('assignee');
   if (assignee) out.push(`→ ${assignee}`);
   const deadline = str('deadline');
-  if (deadline) out.push(`⏱ ${formatDateTime(deadline)}`);
+  if (deadline) out.push(t('hazards.detail.deadlineLine', { at: formatDeadline(deadline) }));
   const batch = str('batch');
   if (batch) out.push(batch);
   const severity = str('severity');
@@ -358,12 +362,12 @@ function detailsText(d: Record<string, unknown>, tc: (p: string, c: string) => s
   if (reason) out.push(`“${reason}”`);
   const note = str('note');
   if (note) out.push(note);
-  if (Array.isArray(d.evidence)) out.push(`📷 ×${d.evidence.length}`);
+  if (Array.isArray(d.evidence)) out.push(t('hazards.detail.evidenceLine', { n: d.evidence.length }));
   return out.filter(Boolean);
 }
 
 function HazardTimeline({ items }: { items: readonly HazardTimelineItem[] }) {
-  const { tc } = useI18n();
+  const { t, tc } = useI18n();
   return (
     <Timeline
       data-testid="hazard-timeline"
@@ -391,7 +395,7 @@ function HazardTimeline({ items }: { items: readonly HazardTimelineItem[] }) {
               {formatDateTime(i.at)} · {i.by}
               {i.as ? `（${tc('hazards.role', i.as)}）` : ''}
             </div>
-            {detailsText(i.details, tc).map((line) => (
+            {detailsText(i.details, t, tc).map((line) => (
               <div key={line} className="hazard-timeline-details">
                 {line}
               </div>

@@ -5,6 +5,7 @@ import {
   decodeParty,
   defaultDeadlineDate,
   defaultParty,
+  formatDeadline,
   hazardQueryFor,
   hazardTabsFor,
   needsReason,
@@ -161,6 +162,15 @@ describe('the default deadline', () => {
   });
   it('falls back on the server’s hours when the domain is not loaded', () => {
     expect(defaultDeadlineDate(new Date('2026-11-20T02:00:00Z'), 'critical')).toBe('2026-11-27');
+  });
+});
+
+describe('deadlines as people say them', () => {
+  it('shows the end of a day as 24:00 of that day', () => {
+    // 2026-12-10 00:00 in Shanghai is 2026-12-09 16:00 UTC
+    expect(formatDeadline('2026-12-09T16:00:00.000Z')).toBe('2026-12-09 24:00');
+    expect(formatDeadline('2026-12-09T08:30:00.000Z')).toBe('2026-12-09 16:30');
+    expect(formatDeadline(null)).toBe('—');
   });
 });
 

@@ -13,7 +13,7 @@ import type {
   Severity,
 } from '../../api/hazards';
 import type { Role } from '../../api/types';
-import { localDate, TIME_ZONE } from '../events/model';
+import { formatDateTime, localDate, TIME_ZONE } from '../events/model';
 
 // ── queues ───────────────────────────────────────────────────────────────────────────────────────
 
@@ -271,6 +271,19 @@ export function defaultDeadlineDate(
 ): string {
   const hours = domain?.deadlineHours[severity] ?? FALLBACK_HOURS[severity];
   return localDate(new Date(now.getTime() + hours * 3600_000), timeZone);
+}
+
+/**
+ * A deadline as people say it: the end of a day is "2026-12-09 24:00", not "2026-12-10 00:00"
+ * (the server stores the next local midnight).
+ */
+export function formatDeadline(iso: string | null | undefined, timeZone = TIME_ZONE): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '—';
+  const full = formatDateTime(iso, timeZone);
+  if (!full.endsWith(' 00:00')) return full;
+  return `${localDate(new Date(d.getTime() - 1), timeZone)} 24:00`;
 }
 
 // ── states ───────────────────────────────────────────────────────────────────────────────────────
