@@ -272,6 +272,7 @@ describe('hazards: covert finding → triage → confirm → consolidate → ass
     await settle(desk);
     await screenshot(desk, 'hazards-6-place-delisted');
     await desk.locator('.ant-drawer-close').click();
+    await desk.getByTestId('place-detail').waitFor({ state: 'detached' });
     await desk.getByTestId('places-table').waitFor();
     await screenshot(desk, 'hazards-6-places-list');
     await logout(desk);

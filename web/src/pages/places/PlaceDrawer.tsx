@@ -54,8 +54,12 @@ export function PlaceDrawer({
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // keep the place on screen while the drawer slides shut; a new one starts clean
   useEffect(() => {
-    setPlace(loaded.data ?? null);
+    if (placeId !== null) setPlace(null);
+  }, [placeId]);
+  useEffect(() => {
+    if (loaded.data) setPlace(loaded.data);
   }, [loaded.data]);
 
   const changeList = async () => {
