@@ -1,4 +1,5 @@
 import { eventsEn } from './events.en';
+import { hazardsEn } from './hazards.en';
 import { indexadminEn } from './indexadmin.en';
 import { indexmapEn } from './indexmap.en';
 import { reportEn } from './report.en';
@@ -7,6 +8,7 @@ import type { MessageKey } from './zh';
 // Typed against the Chinese dictionary: a missing or extra key fails the type check.
 export const en: Record<MessageKey, string> = {
   ...eventsEn,
+  ...hazardsEn,
   ...reportEn,
   ...indexmapEn,
   ...indexadminEn,

@@ -1,12 +1,15 @@
 // The Chinese dictionary is the reference: every key the UI uses is declared here first.
 // Domain words are keyed by the glossary's code names (level.town, role.grid_worker, duty.head …).
+
 import { eventsZh } from './events.zh';
+import { hazardsZh } from './hazards.zh';
 import { indexadminZh } from './indexadmin.zh';
 import { indexmapZh } from './indexmap.zh';
 import { reportZh } from './report.zh';
 
 export const zh = {
   ...eventsZh,
+  ...hazardsZh,
   ...reportZh,
   ...indexmapZh,
   ...indexadminZh,
