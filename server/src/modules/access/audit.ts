@@ -42,6 +42,10 @@ function toJson(v: unknown): string | null {
   return v === undefined || v === null ? null : JSON.stringify(redact(v));
 }
 
+function toValue(v: unknown): unknown {
+  return v === undefined || v === null ? null : redact(v);
+}
+
 export class AuditService {
   constructor(
     private readonly db: Db,
@@ -63,6 +67,27 @@ export class AuditService {
       after: toJson(e.after),
       requestId: e.requestId ?? null,
     });
+  }
+
+  /** Appends several entries with the caller's transaction in one statement, in the order given. */
+  async recordMany(q: Queryable, events: readonly AuditEvent[]): Promise<void> {
+    const at = this.clock.now();
+    await repo.insertAuditMany(
+      q,
+      events.map((e) => ({
+        at,
+        actorId: actorId(e.actor),
+        actorName: actorName(e.actor),
+        action: e.action,
+        entityType: e.entityType,
+        entityId: e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
+        unitId: e.unitId ?? null,
+        unitPath: e.unitPath ?? null,
+        before: toValue(e.before),
+        after: toValue(e.after),
+        requestId: e.requestId ?? null,
+      })),
+    );
   }
 
   /** Newest first. Entries tied to a unit are shown only when the unit lies in the actor's subtree. */

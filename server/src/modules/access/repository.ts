@@ -392,6 +392,37 @@ export async function insertAudit(
   );
 }
 
+/** Several entries in one statement (the same rule for the unit path), in the order given. */
+export async function insertAuditMany(
+  q: Queryable,
+  entries: readonly {
+    at: Date;
+    actorId: number | null;
+    actorName: string;
+    action: string;
+    entityType: string;
+    entityId: string | null;
+    unitId: number | null;
+    unitPath: string | null;
+    before: unknown;
+    after: unknown;
+    requestId: string | null;
+  }[],
+) {
+  if (entries.length === 0) return;
+  const input = entries.map((e, ord) => ({ ...e, at: e.at.toISOString(), ord }));
+  await q.query(
+    `INSERT INTO audit_log (at, actor_id, actor_name, action, entity_type, entity_id, unit_id, unit_path, before, after, request_id)
+     SELECT t."at", t."actorId", t."actorName", t."action", t."entityType", t."entityId", t."unitId",
+       COALESCE(t."unitPath", (SELECT path FROM unit WHERE id = t."unitId")), t."before", t."after", t."requestId"
+     FROM jsonb_to_recordset($1::jsonb) AS t("at" timestamptz, "actorId" bigint, "actorName" text, "action" text,
+       "entityType" text, "entityId" text, "unitId" bigint, "unitPath" text, "before" jsonb, "after" jsonb,
+       "requestId" text, ord int)
+     ORDER BY t.ord`,
+    [JSON.stringify(input)],
+  );
+}
+
 export interface AuditListFilter {
   entityType?: string | undefined;
   entityId?: string | undefined;
