@@ -3,6 +3,7 @@
 // The rules of the loop are the pure state machine in domain/; this file applies them with I/O.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
+import { Batcher, type BatcherStats } from '../../db/batcher.js';
 import { type Db, inAmbientTransaction, type Queryable } from '../../db/index.js';
 import { HttpErrors } from '../../http/errors.js';
 import type { Page } from '../../http/pagination.js';
@@ -30,7 +31,6 @@ import {
   transition,
 } from './domain/state-machine.js';
 import { EventErrors as E } from './errors.js';
-import { GroupCommit, type GroupCommitStats } from './group-commit.js';
 import { type EventFacts, eventPolicy, isSystemActor } from './policy.js';
 import * as repo from './repository.js';
 import type {
@@ -207,8 +207,8 @@ export class EventsService {
   private readonly currentCategories = new Map<string, { at: number; value: Promise<CategoryDto | null> }>();
   /** Errors of batches whose COMMIT failed: they may have committed, so they are not written again. */
   private readonly uncertainCommits = new WeakSet<object>();
-  /** Intake's group commit (see group-commit.ts). */
-  private readonly intake: GroupCommit<PreparedReport, WrittenReport>;
+  /** Intake's group commit (see db/batcher.ts). */
+  private readonly intake: Batcher<PreparedReport, WrittenReport>;
 
   constructor(
     private readonly db: Db,
@@ -220,7 +220,7 @@ export class EventsService {
     private readonly clock: Clock,
     opts: { registerMediaPolicy?: boolean } = {},
   ) {
-    this.intake = new GroupCommit({
+    this.intake = new Batcher({
       maxBatch: INTAKE_MAX_BATCH,
       maxInFlight: INTAKE_IN_FLIGHT[db.kind],
       write: (items) => this.writeReports(items),
@@ -547,7 +547,7 @@ export class EventsService {
   }
 
   /** How intake's group commit has batched so far (for benchmarks and tests). */
-  get intakeStats(): GroupCommitStats {
+  get intakeStats(): BatcherStats {
     return { ...this.intake.stats };
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupCommit } from './group-commit.js';
+import { Batcher } from './batcher.js';
 
 /** A writer that records its batches and answers when released (or at once). */
 function recorder(opts: { hold?: boolean; fail?: (items: number[]) => Error | null } = {}) {
@@ -36,10 +36,10 @@ async function until(ok: () => boolean) {
   for (let i = 0; i < 50 && !ok(); i++) await tick();
 }
 
-describe('group commit', () => {
+describe('batcher (group commit)', () => {
   it('writes items that arrive together in one batch and answers each with its own result', async () => {
     const w = recorder();
-    const gc = new GroupCommit({ maxBatch: 100, maxInFlight: 1, write: w.write });
+    const gc = new Batcher({ maxBatch: 100, maxInFlight: 1, write: w.write });
     const results = await Promise.all([1, 2, 3, 4, 5].map((i) => gc.submit(i)));
     expect(results).toEqual([10, 20, 30, 40, 50]);
     expect(w.batches).toEqual([[1, 2, 3, 4, 5]]);
@@ -48,7 +48,7 @@ describe('group commit', () => {
 
   it('does not hold a lone item back, and gathers what arrives while a batch is written', async () => {
     const w = recorder({ hold: true });
-    const gc = new GroupCommit({ maxBatch: 100, maxInFlight: 1, write: w.write });
+    const gc = new Batcher({ maxBatch: 100, maxInFlight: 1, write: w.write });
     const first = gc.submit(1);
     await tick();
     expect(w.batches).toEqual([[1]]); // went at once, alone
@@ -66,7 +66,7 @@ describe('group commit', () => {
 
   it('keeps to maxBatch and maxInFlight', async () => {
     const w = recorder({ hold: true });
-    const gc = new GroupCommit({ maxBatch: 3, maxInFlight: 2, write: w.write });
+    const gc = new Batcher({ maxBatch: 3, maxInFlight: 2, write: w.write });
     const all = Array.from({ length: 10 }, (_, i) => gc.submit(i));
     await tick();
     expect(w.batches).toEqual([
@@ -90,7 +90,7 @@ describe('group commit', () => {
 
   it('writes a failed batch again item by item: only the failing item gets the error', async () => {
     const w = recorder({ fail: (items) => (items.includes(3) ? new Error('item 3 is refused') : null) });
-    const gc = new GroupCommit({ maxBatch: 100, maxInFlight: 1, write: w.write });
+    const gc = new Batcher({ maxBatch: 100, maxInFlight: 1, write: w.write });
     const settled = await Promise.allSettled([1, 2, 3, 4].map((i) => gc.submit(i)));
     expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual([
       10,
@@ -104,14 +104,14 @@ describe('group commit', () => {
 
   it('fails the whole batch, without writing again, when the failure may have committed', async () => {
     const w = recorder({ fail: () => new Error('connection lost during COMMIT') });
-    const gc = new GroupCommit({ maxBatch: 100, maxInFlight: 1, write: w.write, rolledBack: () => false });
+    const gc = new Batcher({ maxBatch: 100, maxInFlight: 1, write: w.write, rolledBack: () => false });
     const settled = await Promise.allSettled([1, 2].map((i) => gc.submit(i)));
     expect(settled.every((s) => s.status === 'rejected')).toBe(true);
     expect(w.batches).toEqual([[1, 2]]);
   });
 
   it('refuses a writer that answers a different number of results, without writing again', async () => {
-    const gc = new GroupCommit<number, number>({ maxBatch: 10, maxInFlight: 1, write: async () => [1] });
+    const gc = new Batcher<number, number>({ maxBatch: 10, maxInFlight: 1, write: async () => [1] });
     const settled = await Promise.allSettled([1, 2].map((i) => gc.submit(i)));
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
     expect(gc.stats.fallbacks).toBe(0);

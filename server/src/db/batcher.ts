@@ -1,5 +1,6 @@
-// Group commit: work that arrives concurrently is written in batches, one transaction per batch, and
-// each caller is answered when its batch has committed (so an answer still means "it is stored").
+// Batches of work that arrives concurrently. Group commit: writes are made in batches, one transaction
+// per batch, and each caller is answered when its batch has committed (so an answer still means "it is
+// stored"). Grouped reads: lookups by key that arrive together are answered by one query.
 //
 // No timer decides when a batch goes: a batch starts as soon as fewer than `maxInFlight` are being
 // written, taking everything that waits (up to `maxBatch`). Items that arrive in the same turn of the
@@ -9,12 +10,12 @@
 // When a batch fails as a whole (one item's refusal rolls back the transaction of all), each of its
 // items is written again alone: the others succeed, and the failing one gets its own error.
 
-export interface GroupCommitOptions<T, R> {
+export interface BatcherOptions<T, R> {
   /** The most items one batch takes. */
   maxBatch: number;
   /** How many batches may be written at once (1 on a database with one connection). */
   maxInFlight: number;
-  /** Writes a batch in one transaction and returns one result per item, in order; throws to fail all. */
+  /** Does a batch (a write: in one transaction) and returns one result per item, in order; throws to fail all. */
   write(items: T[]): Promise<R[]>;
   /**
    * Whether a batch's failure left nothing written, so that its items may be written again one by one
@@ -29,7 +30,7 @@ interface Waiting<T, R> {
   reject(e: unknown): void;
 }
 
-export interface GroupCommitStats {
+export interface BatcherStats {
   batches: number;
   items: number;
   /** Batches that failed as a whole and were written again item by item. */
@@ -37,13 +38,13 @@ export interface GroupCommitStats {
   largest: number;
 }
 
-export class GroupCommit<T, R> {
+export class Batcher<T, R> {
   private queue: Waiting<T, R>[] = [];
   private inFlight = 0;
   private scheduled = false;
-  readonly stats: GroupCommitStats = { batches: 0, items: 0, fallbacks: 0, largest: 0 };
+  readonly stats: BatcherStats = { batches: 0, items: 0, fallbacks: 0, largest: 0 };
 
-  constructor(private readonly opts: GroupCommitOptions<T, R>) {
+  constructor(private readonly opts: BatcherOptions<T, R>) {
     if (!(opts.maxBatch >= 1) || !(opts.maxInFlight >= 1))
       throw new Error('maxBatch and maxInFlight must be ≥ 1');
   }
