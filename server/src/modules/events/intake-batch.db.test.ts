@@ -8,6 +8,7 @@ import type { App } from '../../http/types.js';
 import type { Actor } from '../access/actor.js';
 import { SESSION_COOKIE } from '../access/routes.js';
 import { type CreatedEvent, type CreateEventBody, createEventBody } from './schema.js';
+import { EventsService } from './service.js';
 import { type EventsAccount, type EventsDistrict, eventsAccounts, insertEventsDistrict } from './testing.js';
 
 let ctx: TestContext;
@@ -134,6 +135,27 @@ describe('intake in batches (group commit)', () => {
       status: 422,
     });
     expect(await count('event')).toBe(before + 2);
+  });
+
+  it('replays a retry that another process files at the same time: one event, the first answer', async () => {
+    const s = ctx.services;
+    // a second server process, in effect: its own group commit over the same database
+    const other = new EventsService(s.db, s.audit, s.units, s.categories, s.media, s.notifications, s.clock, {
+      registerMediaPolicy: false,
+    });
+    const before = await count('event');
+    const key = { idempotencyKey: 'batch-two-processes', address: '127.0.0.1' };
+    const [a, b] = await Promise.all([
+      s.events.create(resident, body(60), key),
+      other.create(resident, body(60), key),
+    ]);
+    expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
+    expect(a.event.id).toBe(b.event.id);
+    expect(a.event.trackingNo).toBe(b.event.trackingNo);
+    expect(await count('event')).toBe(before + 1);
+    expect(
+      await count(`audit_log WHERE action = 'event.create' AND entity_id = $1`, [String(a.event.id)]),
+    ).toBe(1);
   });
 
   it('writes the others of a batch when one report is refused inside it', async () => {

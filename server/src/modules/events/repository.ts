@@ -434,13 +434,22 @@ export async function claimKeysAndTakeIds(
   return claims.map((_, ord) => (go.has(ord) ? (ids[next++] as number) : null));
 }
 
+/** `count` new event ids, ascending (taken before the rows are made: tracking numbers are made of them). */
+export async function takeEventIds(q: Queryable, count: number): Promise<number[]> {
+  const rows = await q.query<{ id: number }>(
+    `SELECT nextval(pg_get_serial_sequence('event', 'id'))::bigint AS id FROM generate_series(1, $1::int)`,
+    [count],
+  );
+  return rows.map((r) => r.id).sort((x, y) => x - y);
+}
+
 /** A new event with its first timeline step, its reporter and, when it came with a key, its answer. */
 export interface NewReport {
   event: NewEvent;
   reporter: { reporter_key: string; account_id: number | null };
   submit: { by_name: string; details: Record<string, unknown> };
-  /** The key claimed for it, and the answer to keep for replays. */
-  answer: { scope: string; key: string; status: number; response: unknown } | null;
+  /** Its idempotency key, and the answer to keep for replays. */
+  answer: (IdempotencyClaim & { status: number; response: unknown }) | null;
 }
 
 /** The record of one row of insertReports' input (jsonb_to_recordset). */
@@ -479,16 +488,25 @@ const INTAKE_RECORD = [
   'details jsonb',
   'idem_scope text',
   'idem_key text',
+  'idem_hash text',
+  'idem_at timestamptz',
   'idem_status integer',
   'idem_response jsonb',
 ].join(', ');
 
 /**
- * Writes the events of a batch, their `submit` steps (seq 1), their reporters, and the answers of their
- * idempotency keys (claimed before, in the same transaction): one statement for the whole batch.
+ * Writes the events of a batch, their `submit` steps (seq 1), their reporters and their keys' answers:
+ * one statement for the whole batch. `claim`: the keys are claimed here, with their answers (in sorted
+ * order, waiting for a concurrent holder), and only the reports whose keys are claimed now (or that came
+ * without one) are written. `claimed`: the keys were claimed before in this transaction (status 0) and
+ * get their answers. Returns the ids of the events written.
  */
-export async function insertReports(q: Queryable, reports: readonly NewReport[]): Promise<void> {
-  if (reports.length === 0) return;
+export async function insertReports(
+  q: Queryable,
+  reports: readonly NewReport[],
+  keys: 'claim' | 'claimed',
+): Promise<Set<number>> {
+  if (reports.length === 0) return new Set();
   const input = reports.map((r) => ({
     ...r.event,
     created_at: r.event.created_at.toISOString(),
@@ -498,30 +516,45 @@ export async function insertReports(q: Queryable, reports: readonly NewReport[])
     details: r.submit.details,
     idem_scope: r.answer?.scope ?? null,
     idem_key: r.answer?.key ?? null,
+    idem_hash: r.answer?.requestHash ?? null,
+    idem_at: r.answer?.at.toISOString() ?? null,
     idem_status: r.answer?.status ?? null,
     idem_response: r.answer?.response ?? null,
   }));
-  await q.query(
+  const go =
+    keys === 'claim'
+      ? `claimed AS (
+       INSERT INTO idempotency_key (scope, key, request_hash, status, response, created_at)
+       SELECT idem_scope, idem_key, idem_hash, idem_status, idem_response, idem_at FROM input
+       WHERE idem_key IS NOT NULL ORDER BY idem_scope, idem_key
+       ON CONFLICT DO NOTHING RETURNING scope, key
+     ), go AS (
+       SELECT i.* FROM input i
+       WHERE i.idem_key IS NULL OR EXISTS (SELECT 1 FROM claimed c WHERE c.scope = i.idem_scope AND c.key = i.idem_key)
+     )`
+      : `answer AS (
+       UPDATE idempotency_key k SET status = i.idem_status, response = i.idem_response
+       FROM input i WHERE i.idem_key IS NOT NULL AND k.scope = i.idem_scope AND k.key = i.idem_key
+     ), go AS (SELECT * FROM input)`;
+  const rows = await q.query<{ id: number }>(
     `WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(${INTAKE_RECORD})
-     ), ev AS (
+     ), ${go}, ev AS (
        INSERT INTO event (${INSERT_COLS.join(', ')}, updated_at)
-       SELECT ${INSERT_COLS.join(', ')}, created_at FROM input ORDER BY id
+       SELECT ${INSERT_COLS.join(', ')}, created_at FROM go ORDER BY id
        RETURNING id
      ), reporter AS (
        INSERT INTO event_reporter (event_id, reporter_key, account_id, original_event_id, county_code, created_at)
-       SELECT id, reporter_key, reporter_account, id, county_code, created_at FROM input
+       SELECT id, reporter_key, reporter_account, id, county_code, created_at FROM go
        ON CONFLICT DO NOTHING
      ), submit AS (
        INSERT INTO event_timeline (event_id, seq, county_code, at, kind, from_state, to_state, by_name, as_role, details)
-       SELECT id, 1, county_code, created_at, 'submit', NULL, 'submitted', by_name, 'reporter', details FROM input
-     ), answer AS (
-       UPDATE idempotency_key k SET status = i.idem_status, response = i.idem_response
-       FROM input i WHERE i.idem_key IS NOT NULL AND k.scope = i.idem_scope AND k.key = i.idem_key
+       SELECT id, 1, county_code, created_at, 'submit', NULL, 'submitted', by_name, 'reporter', details FROM go
      )
-     SELECT count(*)::int AS n FROM ev`,
+     SELECT id FROM ev`,
     [JSON.stringify(input)],
   );
+  return new Set(rows.map((r) => r.id));
 }
 
 // ---- secrets ----

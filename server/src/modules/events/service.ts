@@ -423,9 +423,11 @@ export class EventsService {
 
   /**
    * Writes reports in one transaction (a batch of the group commit, or one report inside a caller's
-   * transaction): claims their keys and takes their ids in one statement, attaches their media, writes
-   * events, first steps, reporters and answers in one statement, then their audit entries and their
-   * notices. A report whose key was taken comes back without an event (its first answer is replayed).
+   * transaction): takes their ids; writes events, first steps, reporters and their keys with the answers
+   * in one statement (a key taken already keeps its report out); then their audit entries and notices.
+   * With media to attach, the keys are claimed first (with the ids, in one statement) so that only a
+   * report that goes ahead attaches them, and get their answers with the events. A report whose key was
+   * taken comes back without an event (its first answer is replayed).
    */
   private async writeReports(items: readonly PreparedReport[]): Promise<WrittenReport[]> {
     let committing = false;
@@ -453,10 +455,13 @@ export class EventsService {
       return true;
     });
     const sent = items.filter((_, i) => first[i]);
-    const ids = await repo.claimKeysAndTakeIds(
-      q,
-      sent.map((it) => it.idem),
-    );
+    const withMedia = sent.some((it) => it.mediaIds.length > 0);
+    const ids = withMedia
+      ? await repo.claimKeysAndTakeIds(
+          q,
+          sent.map((it) => it.idem),
+        )
+      : await repo.takeEventIds(q, sent.length);
     const idOf = new Map(sent.map((it, i) => [it, ids[i] ?? null]));
 
     const reports: repo.NewReport[] = [];
@@ -511,7 +516,7 @@ export class EventsService {
         event: { ...it.event, id, tracking_no: trackingNo },
         reporter: it.reporter,
         submit: { by_name: it.byName, details },
-        answer: it.idem ? { scope: it.idem.scope, key: it.idem.key, status: 201, response: event } : null,
+        answer: it.idem ? { ...it.idem, status: 201, response: event } : null,
       });
       audits.push({
         actor: it.actor,
@@ -540,10 +545,18 @@ export class EventsService {
       );
       out.push({ event });
     }
-    await repo.insertReports(q, reports);
-    await this.audit.recordMany(q, audits);
-    if (this.notifier && notices.length) await this.notifier.publishMany(q, notices);
-    return out;
+    const written = await repo.insertReports(q, reports, withMedia ? 'claimed' : 'claim');
+    // a key taken meanwhile (by a concurrent batch that committed first): that report is a replay
+    const kept = (e: { id: number } | null) => e !== null && written.has(e.id);
+    await this.audit.recordMany(
+      q,
+      audits.filter((a) => written.has(a.entityId as number)),
+    );
+    if (this.notifier) {
+      const told = notices.filter((n) => written.has(n.entityId));
+      if (told.length) await this.notifier.publishMany(q, told);
+    }
+    return out.map((o) => (kept(o.event) ? o : { event: null }));
   }
 
   /** How intake's group commit has batched so far (for benchmarks and tests). */
