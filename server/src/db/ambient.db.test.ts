@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb } from '../../test/context.js';
+import { inAmbientTransaction } from './ambient.js';
 import type { Db } from './types.js';
 
 describe('ambient transaction', () => {
@@ -58,5 +59,25 @@ describe('ambient transaction', () => {
     await running;
     if (db.kind === 'pglite') expect(await outside).toBe(initial + 1);
     expect(await count()).toBe(initial + 1);
+  });
+
+  it('tells whether the current flow runs inside a transaction', async () => {
+    expect(inAmbientTransaction()).toBe(false);
+    const inside = await db.tx(async () => {
+      await Promise.resolve();
+      return inAmbientTransaction();
+    });
+    expect(inside).toBe(true);
+    // a flow started before the transaction, running while it is open, is not inside it
+    let resolveGate!: () => void;
+    const gate = new Promise<void>((r) => {
+      resolveGate = r;
+    });
+    const outside = gate.then(() => inAmbientTransaction());
+    await db.tx(async () => {
+      resolveGate();
+      await outside;
+    });
+    expect(await outside).toBe(false);
   });
 });

@@ -8,8 +8,26 @@ import type { Queryable, Row } from './types.js';
 
 type Begin = <T>(fn: (q: Queryable) => Promise<T>) => Promise<T>;
 
+/** The stores of every Db made here (a handful per process; tests make one per file). */
+const stores = new Set<WeakRef<AsyncLocalStorage<Queryable>>>();
+
+/**
+ * Whether the current asynchronous flow runs inside a transaction of any Db. A service that would
+ * hand work to another flow (intake's group commit) asks this first: inside a caller's transaction
+ * the work must join that transaction instead (and on PGlite another flow would wait for it forever).
+ */
+export function inAmbientTransaction(): boolean {
+  for (const ref of stores) {
+    const store = ref.deref();
+    if (!store) stores.delete(ref);
+    else if (store.getStore()) return true;
+  }
+  return false;
+}
+
 export function withAmbientTransactions(outside: Omit<Queryable, 'tx'>, begin: Begin): Queryable {
   const current = new AsyncLocalStorage<Queryable>();
+  stores.add(new WeakRef(current));
   return {
     query<R extends Row>(text: string, params?: readonly unknown[]) {
       return (current.getStore() ?? outside).query<R>(text, params);

@@ -6,6 +6,7 @@ import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 import type { Db } from './types.js';
 
+export { inAmbientTransaction } from './ambient.js';
 export type { Db, Queryable, Row } from './types.js';
 export { maybeOne, one } from './types.js';
 

@@ -144,6 +144,45 @@ describe('log-in and sessions', () => {
     expect(left[0]!.expires_at.getTime()).toBeGreaterThan(ctx.clock.now().getTime());
   });
 
+  it('reads the sessions of requests that arrive together in one query, each as it stands', async () => {
+    const a = await makeAccount(ctx, { username: 'zhou.a', roles: ['grid_worker'], unit: 'G1' });
+    const b = await makeAccount(ctx, { username: 'zhou.b', roles: ['leader'], unit: 'C1' });
+    const c = await makeAccount(ctx, { username: 'zhou.c', roles: ['mediator'], unit: 'T2' });
+    const tokenOf = (cookie: string) => cookie.slice(SESSION_COOKIE.length + 1);
+    const ta = tokenOf(await login(app, 'zhou.a'));
+    const tb = tokenOf(await login(app, 'zhou.b'));
+    const tc = tokenOf(await login(app, 'zhou.c'));
+    const gone = tokenOf(await login(app, 'zhou.a'));
+    await ctx.services.access.logout(gone);
+    const current = await ctx.db.query<{ version: number }>('SELECT version FROM account WHERE id = $1', [
+      c.id,
+    ]);
+    await ctx.services.access.updateAccount(SYSTEM, c.id, { disabled: true, version: current[0]!.version });
+    const tokens = [ta, tb, gone, tc, ta, 'A'.repeat(43), tb];
+    const reads: string[] = [];
+    const query = ctx.db.query;
+    ctx.db.query = ((text: string, params?: readonly unknown[]) => {
+      if (/FROM session|JOIN session/.test(text)) reads.push(text);
+      return query(text, params);
+    }) as typeof ctx.db.query;
+    let actors: Awaited<ReturnType<typeof ctx.services.access.authenticate>>[];
+    try {
+      actors = await Promise.all(tokens.map((t) => ctx.services.access.authenticate({ sessionToken: t })));
+    } finally {
+      ctx.db.query = query;
+    }
+    expect(actors.map((x) => (x.kind === 'user' ? x.id : x.kind))).toEqual([
+      a.id,
+      b.id,
+      'anonymous', // logged out
+      'anonymous', // disabled
+      a.id,
+      'anonymous', // no such session
+      b.id,
+    ]);
+    expect(reads).toHaveLength(1);
+  });
+
   it('ignores malformed, forged and foreign credentials (anonymous, never an error)', async () => {
     for (const cookie of [
       `${SESSION_COOKIE}=x`,

@@ -201,6 +201,25 @@ export function sessionAccount(q: Queryable, tokenHash: string, now: Date) {
   );
 }
 
+/** sessionAccount for several sessions at once, each at its own instant: the account per lookup, in order. */
+export async function sessionAccounts(q: Queryable, lookups: readonly { tokenHash: string; at: Date }[]) {
+  type Found = Pick<
+    AccountRow,
+    'id' | 'username' | 'display_name' | 'roles' | 'scope_unit_id' | 'scope_department_id'
+  >;
+  const rows = await q.query<Found & { ord: number }>(
+    `SELECT l.ord::int AS ord, a.id, a.username, a.display_name, a.roles, a.scope_unit_id, a.scope_department_id
+     FROM unnest($1::text[], $2::timestamptz[]) WITH ORDINALITY AS l(token_hash, at, ord)
+     JOIN session s ON s.token_hash = l.token_hash AND s.expires_at > l.at
+     JOIN account a ON a.id = s.account_id
+     WHERE NOT a.disabled`,
+    [lookups.map((l) => l.tokenHash), lookups.map((l) => l.at)],
+  );
+  const out: (Found | undefined)[] = lookups.map(() => undefined);
+  for (const { ord, ...account } of rows) out[ord - 1] = account;
+  return out;
+}
+
 export async function deleteSession(q: Queryable, tokenHash: string) {
   await q.query('DELETE FROM session WHERE token_hash = $1', [tokenHash]);
 }

@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
-import type { Db, Queryable } from '../../db/index.js';
+import { Batcher } from '../../db/batcher.js';
+import { type Db, inAmbientTransaction, type Queryable } from '../../db/index.js';
 import { HttpErrors } from '../../http/errors.js';
 import { limitOffset, type Page, type PageQuery } from '../../http/pagination.js';
 import type { UnitsService } from '../units/service.js';
@@ -54,12 +55,16 @@ function snapshot(r: repo.AccountRow) {
   };
 }
 
+type SessionAccount = NonNullable<Awaited<ReturnType<typeof repo.sessionAccount>>>;
+
 export class AccessService {
   private readonly throttle: LoginThrottle;
   private readonly scopes: Scopes;
   private readonly apiKeys: ApiKeys;
   /** Verified against when the username is unknown, so both failures cost one hash. */
   private readonly dummyHash: Promise<string>;
+  /** Session reads of requests that arrive together, answered by one query (see db/batcher.ts). */
+  private readonly sessionReads: Batcher<{ tokenHash: string; at: Date }, SessionAccount | undefined>;
 
   constructor(
     private readonly db: Db,
@@ -72,11 +77,19 @@ export class AccessService {
     this.scopes = new Scopes(units);
     this.apiKeys = new ApiKeys(db, audit, this.scopes, clock);
     this.dummyHash = hashPassword(randomBytes(16).toString('base64url'));
+    this.sessionReads = new Batcher({
+      maxBatch: 200,
+      maxInFlight: db.kind === 'pglite' ? 1 : 4,
+      write: (lookups) => repo.sessionAccounts(this.db, lookups),
+    });
   }
 
   // ---- who is asking
 
-  /** Called on every request: one indexed query, then cached scope lookups. Bad credentials → ANONYMOUS. */
+  /**
+   * Called on every request: one indexed query (shared by the requests that arrive together: each reads
+   * its session afresh, in one statement for all), then cached scope lookups. Bad credentials → ANONYMOUS.
+   */
   async authenticate(creds: {
     sessionToken?: string | undefined;
     authorization?: string | undefined;
@@ -88,7 +101,11 @@ export class AccessService {
     }
     const token = creds.sessionToken;
     if (!token || !TOKEN_RE.test(token)) return ANONYMOUS;
-    const row = await repo.sessionAccount(this.db, sha256(token), this.clock.now());
+    const lookup = { tokenHash: sha256(token), at: this.clock.now() };
+    // inside a caller's transaction the read joins it (another flow would not see its writes)
+    const row = inAmbientTransaction()
+      ? await repo.sessionAccount(this.db, lookup.tokenHash, lookup.at)
+      : await this.sessionReads.submit(lookup);
     if (!row) return ANONYMOUS;
     return {
       kind: 'user',

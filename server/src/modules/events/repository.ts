@@ -110,26 +110,6 @@ const INSERT_COLS = [
   'created_at',
 ] as const;
 
-/** The next event id (taken before the insert: the tracking number is made from it). */
-export async function nextId(q: Queryable): Promise<number> {
-  const r = await one<{ id: number }>(
-    q,
-    `SELECT nextval(pg_get_serial_sequence('event', 'id'))::bigint AS id`,
-  );
-  return r.id;
-}
-
-export async function insertEvent(q: Queryable, e: NewEvent): Promise<EventRow> {
-  const values = INSERT_COLS.map((c) => (c === 'answers' ? JSON.stringify(e.answers) : e[c]));
-  const params = INSERT_COLS.map((_, i) => `$${i + 1}`).join(', ');
-  return one<EventRow>(
-    q,
-    `INSERT INTO event (${INSERT_COLS.join(', ')}, updated_at) VALUES (${params}, $${INSERT_COLS.length})
-     RETURNING *`,
-    values,
-  );
-}
-
 export function getEvent(q: Queryable, id: number, lock = false): Promise<EventRow | undefined> {
   return maybeOne<EventRow>(q, `SELECT * FROM event WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
 }
@@ -206,24 +186,6 @@ export function timeline(q: Queryable, eventId: number): Promise<TimelineRow[]> 
 }
 
 // ---- reporters ----
-
-export async function addReporter(
-  q: Queryable,
-  r: {
-    event_id: number;
-    reporter_key: string;
-    account_id: number | null;
-    original_event_id: number;
-    county_code: string;
-    created_at: Date;
-  },
-): Promise<void> {
-  await q.query(
-    `INSERT INTO event_reporter (event_id, reporter_key, account_id, original_event_id, county_code, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-    [r.event_id, r.reporter_key, r.account_id, r.original_event_id, r.county_code, r.created_at],
-  );
-}
 
 /** Copies the followers of one event to another (a merge). */
 export async function copyReporters(q: Queryable, fromId: number, toId: number, at: Date): Promise<number> {
@@ -402,22 +364,6 @@ export function dueAutoClose(q: Queryable, before: Date, limit: number): Promise
 
 // ---- idempotency ----
 
-/** Claims a key (waits for a concurrent holder to finish); false when it was taken already. */
-export async function claimIdempotencyKey(
-  q: Queryable,
-  scope: string,
-  key: string,
-  requestHash: string,
-  at: Date,
-): Promise<boolean> {
-  const rows = await q.query<{ key: string }>(
-    `INSERT INTO idempotency_key (scope, key, request_hash, status, response, created_at)
-     VALUES ($1, $2, $3, 0, 'null', $4) ON CONFLICT DO NOTHING RETURNING key`,
-    [scope, key, requestHash, at],
-  );
-  return rows.length === 1;
-}
-
 export function findIdempotencyKey(
   q: Queryable,
   scope: string,
@@ -430,27 +376,185 @@ export function findIdempotencyKey(
   );
 }
 
-export async function storeIdempotentResponse(
-  q: Queryable,
-  scope: string,
-  key: string,
-  status: number,
-  response: unknown,
-): Promise<void> {
-  await q.query('UPDATE idempotency_key SET status = $3, response = $4 WHERE scope = $1 AND key = $2', [
-    scope,
-    key,
-    status,
-    JSON.stringify(response),
-  ]);
-}
-
 export async function pruneIdempotencyKeys(q: Queryable, before: Date): Promise<number> {
   const rows = await q.query<{ n: number }>(
     `WITH d AS (DELETE FROM idempotency_key WHERE created_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM d`,
     [before],
   );
   return rows[0]?.n ?? 0;
+}
+
+// ---- intake in batches (group commit: one transaction for the reports that arrive together) ----
+
+/** A report's idempotency key, to claim. */
+export interface IdempotencyClaim {
+  scope: string;
+  key: string;
+  requestHash: string;
+  at: Date;
+}
+
+/**
+ * Claims the batch's idempotency keys and takes an event id for each report that may go ahead (it came
+ * without a key, or its key is claimed now); null for a report whose key was taken already (its first
+ * answer is replayed). A claim waits for a concurrent transaction that holds the same key. Keys are
+ * claimed in sorted order, so two batches never wait for each other in a circle. One statement; the
+ * ids ascend in the order of the claims given. The keys must be distinct.
+ */
+export async function claimKeysAndTakeIds(
+  q: Queryable,
+  claims: readonly (IdempotencyClaim | null)[],
+): Promise<(number | null)[]> {
+  const input = claims.map((c, ord) => ({
+    ord,
+    scope: c?.scope ?? null,
+    key: c?.key ?? null,
+    hash: c?.requestHash ?? null,
+    at: c?.at.toISOString() ?? null,
+  }));
+  const rows = await q.query<{ ord: number; id: number | null }>(
+    `WITH input AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(ord int, scope text, key text, hash text, at timestamptz)
+     ), claimed AS (
+       INSERT INTO idempotency_key (scope, key, request_hash, status, response, created_at)
+       SELECT scope, key, hash, 0, 'null', at FROM input WHERE key IS NOT NULL ORDER BY scope, key
+       ON CONFLICT DO NOTHING RETURNING scope, key
+     )
+     SELECT i.ord, CASE WHEN i.key IS NULL OR c.key IS NOT NULL
+                        THEN nextval(pg_get_serial_sequence('event', 'id')) END AS id
+     FROM input i LEFT JOIN claimed c ON c.scope = i.scope AND c.key = i.key`,
+    [JSON.stringify(input)],
+  );
+  const ids = rows
+    .map((r) => r.id)
+    .filter((id): id is number => id !== null)
+    .sort((a, b) => a - b);
+  const go = new Set(rows.filter((r) => r.id !== null).map((r) => r.ord));
+  let next = 0;
+  return claims.map((_, ord) => (go.has(ord) ? (ids[next++] as number) : null));
+}
+
+/** `count` new event ids, ascending (taken before the rows are made: tracking numbers are made of them). */
+export async function takeEventIds(q: Queryable, count: number): Promise<number[]> {
+  const rows = await q.query<{ id: number }>(
+    `SELECT nextval(pg_get_serial_sequence('event', 'id'))::bigint AS id FROM generate_series(1, $1::int)`,
+    [count],
+  );
+  return rows.map((r) => r.id).sort((x, y) => x - y);
+}
+
+/** A new event with its first timeline step, its reporter and, when it came with a key, its answer. */
+export interface NewReport {
+  event: NewEvent;
+  reporter: { reporter_key: string; account_id: number | null };
+  submit: { by_name: string; details: Record<string, unknown> };
+  /** Its idempotency key, and the answer to keep for replays. */
+  answer: (IdempotencyClaim & { status: number; response: unknown }) | null;
+}
+
+/** The record of one row of insertReports' input (jsonb_to_recordset). */
+const INTAKE_RECORD = [
+  'id bigint',
+  'county_code text',
+  'tracking_no text',
+  'category_id bigint',
+  'category_version integer',
+  'category_code text',
+  'category_group text',
+  'priority text',
+  'state text',
+  'source text',
+  'external_id text',
+  'description text',
+  'answers jsonb',
+  'address text',
+  'lng double precision',
+  'lat double precision',
+  'unit_id bigint',
+  'unit_path text',
+  'route_kind text',
+  'route_id bigint',
+  'route_level text',
+  'anonymous boolean',
+  'reporter_account_id bigint',
+  'reporter_name text',
+  'reporter_phone text',
+  'abuse_key text',
+  'created_by text',
+  'created_at timestamptz',
+  'reporter_key text',
+  'reporter_account bigint',
+  'by_name text',
+  'details jsonb',
+  'idem_scope text',
+  'idem_key text',
+  'idem_hash text',
+  'idem_at timestamptz',
+  'idem_status integer',
+  'idem_response jsonb',
+].join(', ');
+
+/**
+ * Writes the events of a batch, their `submit` steps (seq 1), their reporters and their keys' answers:
+ * one statement for the whole batch. `claim`: the keys are claimed here, with their answers (in sorted
+ * order, waiting for a concurrent holder), and only the reports whose keys are claimed now (or that came
+ * without one) are written. `claimed`: the keys were claimed before in this transaction (status 0) and
+ * get their answers. Returns the ids of the events written.
+ */
+export async function insertReports(
+  q: Queryable,
+  reports: readonly NewReport[],
+  keys: 'claim' | 'claimed',
+): Promise<Set<number>> {
+  if (reports.length === 0) return new Set();
+  const input = reports.map((r) => ({
+    ...r.event,
+    created_at: r.event.created_at.toISOString(),
+    reporter_key: r.reporter.reporter_key,
+    reporter_account: r.reporter.account_id,
+    by_name: r.submit.by_name,
+    details: r.submit.details,
+    idem_scope: r.answer?.scope ?? null,
+    idem_key: r.answer?.key ?? null,
+    idem_hash: r.answer?.requestHash ?? null,
+    idem_at: r.answer?.at.toISOString() ?? null,
+    idem_status: r.answer?.status ?? null,
+    idem_response: r.answer?.response ?? null,
+  }));
+  const go =
+    keys === 'claim'
+      ? `claimed AS (
+       INSERT INTO idempotency_key (scope, key, request_hash, status, response, created_at)
+       SELECT idem_scope, idem_key, idem_hash, idem_status, idem_response, idem_at FROM input
+       WHERE idem_key IS NOT NULL ORDER BY idem_scope, idem_key
+       ON CONFLICT DO NOTHING RETURNING scope, key
+     ), go AS (
+       SELECT i.* FROM input i
+       WHERE i.idem_key IS NULL OR EXISTS (SELECT 1 FROM claimed c WHERE c.scope = i.idem_scope AND c.key = i.idem_key)
+     )`
+      : `answer AS (
+       UPDATE idempotency_key k SET status = i.idem_status, response = i.idem_response
+       FROM input i WHERE i.idem_key IS NOT NULL AND k.scope = i.idem_scope AND k.key = i.idem_key
+     ), go AS (SELECT * FROM input)`;
+  const rows = await q.query<{ id: number }>(
+    `WITH input AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(${INTAKE_RECORD})
+     ), ${go}, ev AS (
+       INSERT INTO event (${INSERT_COLS.join(', ')}, updated_at)
+       SELECT ${INSERT_COLS.join(', ')}, created_at FROM go ORDER BY id
+       RETURNING id
+     ), reporter AS (
+       INSERT INTO event_reporter (event_id, reporter_key, account_id, original_event_id, county_code, created_at)
+       SELECT id, reporter_key, reporter_account, id, county_code, created_at FROM go
+       ON CONFLICT DO NOTHING
+     ), submit AS (
+       INSERT INTO event_timeline (event_id, seq, county_code, at, kind, from_state, to_state, by_name, as_role, details)
+       SELECT id, 1, county_code, created_at, 'submit', NULL, 'submitted', by_name, 'reporter', details FROM go
+     )
+     SELECT id FROM ev`,
+    [JSON.stringify(input)],
+  );
+  return new Set(rows.map((r) => r.id));
 }
 
 // ---- secrets ----

@@ -3,17 +3,19 @@
 // The rules of the loop are the pure state machine in domain/; this file applies them with I/O.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
-import type { Db, Queryable } from '../../db/index.js';
+import { Batcher, type BatcherStats } from '../../db/batcher.js';
+import { type Db, inAmbientTransaction, type Queryable } from '../../db/index.js';
 import { HttpErrors } from '../../http/errors.js';
 import type { Page } from '../../http/pagination.js';
 import type { JobQueue, Schedules } from '../../jobs/index.js';
 import { type Actor, actorId, actorName, type ScopeUnit, SYSTEM } from '../access/actor.js';
-import type { AuditService } from '../access/audit.js';
+import type { AuditEvent, AuditService } from '../access/audit.js';
 import { hasRole } from '../access/policy-kit.js';
+import type { MediaDto } from '../media/schema.js';
 import type { MediaService } from '../media/service.js';
 import { chinaWorkCalendar } from '../supervision/calendar-cn.js';
 import { dueAt, REMINDER_SHARE, reminderAt, type WorkCalendar } from '../supervision/deadlines.js';
-import { type Notifier, withUnits } from '../supervision/notifier.js';
+import { type NoticeOf, type Notifier, withUnits } from '../supervision/notifier.js';
 import { runSweep, scheduleSweep, sweepStep } from '../supervision/sweep.js';
 import type { UnitsService } from '../units/service.js';
 import type { CategoryDto } from './categories/schema.js';
@@ -110,6 +112,13 @@ export const MIN_ESCALATION_INTERVAL_MS = 3600_000;
 export const MAX_ESCALATION_INTERVAL_MS = 24 * 3600_000;
 /** How long intake reuses a category's current version before reading it again. */
 export const CURRENT_CATEGORY_TTL_MS = 30_000;
+/** The most reports one intake batch (one transaction) takes. */
+export const INTAKE_MAX_BATCH = 64;
+/**
+ * Intake batches written at once: one on PGlite (one connection: a second would only wait); on
+ * PostgreSQL two, so that one batch gathers while the other commits.
+ */
+const INTAKE_IN_FLIGHT = { pglite: 1, postgres: 2 } as const;
 /** Idempotency keys are kept this long. */
 export const IDEMPOTENCY_TTL_MS = 48 * 3600_000;
 /** How coarse public locations are: 3 decimals ≈ 100 m. */
@@ -149,11 +158,37 @@ function mask(name: string | null, phone: string | null) {
   };
 }
 
+/** A report that passed every check, with everything its rows and its answer are made of. */
+interface PreparedReport {
+  actor: Actor;
+  idem: repo.IdempotencyClaim | null;
+  event: Omit<repo.NewEvent, 'id' | 'tracking_no'>;
+  reporter: repo.NewReport['reporter'];
+  /** The submit step's author as shown. */
+  byName: string;
+  mediaIds: number[];
+  /** The client address (media attach checks the uploader of anonymous uploads by it). */
+  address: string | undefined;
+  followToken: string | null;
+  chain: ChainUnit[];
+  route: HandlerRef;
+  categoryName: { zh: string; en: string };
+  /** The county's unit: its center is told of the new event. */
+  countyUnitId: number;
+}
+
+/** A written report's answer; null when its idempotency key had been taken (the answer is replayed). */
+type WrittenReport = { event: CreatedEvent | null };
+
 export class EventsService {
   private calendar: WorkCalendar = chinaWorkCalendar();
   private secretValue: Promise<string> | null = null;
   private readonly categoryCache = new Map<string, Promise<CategoryDto>>();
   private readonly currentCategories = new Map<string, { at: number; value: Promise<CategoryDto | null> }>();
+  /** Errors of batches whose COMMIT failed: they may have committed, so they are not written again. */
+  private readonly uncertainCommits = new WeakSet<object>();
+  /** Intake's group commit (see db/batcher.ts). */
+  private readonly intake: Batcher<PreparedReport, WrittenReport>;
 
   constructor(
     private readonly db: Db,
@@ -165,6 +200,12 @@ export class EventsService {
     private readonly clock: Clock,
     opts: { registerMediaPolicy?: boolean } = {},
   ) {
+    this.intake = new Batcher({
+      maxBatch: INTAKE_MAX_BATCH,
+      maxInFlight: INTAKE_IN_FLIGHT[db.kind],
+      write: (items) => this.writeReports(items),
+      rolledBack: (e) => !(e && typeof e === 'object' && this.uncertainCommits.has(e)),
+    });
     // a second instance (the demo seed's, on its own clock) leaves the registration to the first
     if (opts.registerMediaPolicy !== false) {
       media.registerOwnerPolicy('event', async (actor, id) => {
@@ -200,6 +241,40 @@ export class EventsService {
     body: CreateEventBody,
     ctx: IntakeContext = {},
   ): Promise<{ status: number; event: CreatedEvent; replayed: boolean }> {
+    const idem = ctx.idempotencyKey ? { scope: this.idemScope(actor), key: ctx.idempotencyKey } : null;
+    const requestHash = sha256(JSON.stringify(body));
+    let report: PreparedReport;
+    try {
+      report = await this.prepareReport(actor, body, ctx, idem, requestHash);
+    } catch (e) {
+      // a replay answers before any other check: the first request passed them. The key is read only
+      // when a check refuses, so a first request costs no read (a replay that passes the checks finds
+      // its key taken when it is claimed, below)
+      if (idem) {
+        const seen = await repo.findIdempotencyKey(this.db, idem.scope, idem.key);
+        if (seen && seen.status !== 0) return this.replay(seen, requestHash);
+      }
+      throw e;
+    }
+    // inside a caller's transaction (the hotline import) the report is written in it; otherwise it is
+    // group-committed with the reports that arrive at the same time, and answered once that commits
+    const written = inAmbientTransaction()
+      ? (await this.writeReports([report]))[0]!
+      : await this.intake.submit(report);
+    if (written.event) return { status: 201, event: written.event, replayed: false };
+    // its key was taken: by an earlier request, or a concurrent one that committed first
+    const seen = idem ? await repo.findIdempotencyKey(this.db, idem.scope, idem.key) : undefined;
+    return this.replay(seen, requestHash);
+  }
+
+  /** Every check of a report and everything derived from it before it is written (no writes). */
+  private async prepareReport(
+    actor: Actor,
+    body: CreateEventBody,
+    ctx: IntakeContext,
+    idem: { scope: string; key: string } | null,
+    requestHash: string,
+  ): Promise<PreparedReport> {
     if (!eventPolicy.report(actor)) HttpErrors.forbidden.raise();
     if (body.onBehalfOf && !eventPolicy.reportOnBehalf(actor)) E.onBehalfNotAllowed.raise();
     const now = this.clock.now();
@@ -211,14 +286,6 @@ export class EventsService {
         : actor.kind === 'anonymous'
           ? 'app'
           : 'staff');
-    const idem = ctx.idempotencyKey ? { scope: this.idemScope(actor), key: ctx.idempotencyKey } : null;
-    const requestHash = sha256(JSON.stringify(body));
-
-    // a replay answers before any other check: the first request passed them
-    if (idem) {
-      const seen = await repo.findIdempotencyKey(this.db, idem.scope, idem.key);
-      if (seen && seen.status !== 0) return this.replay(seen, requestHash);
-    }
 
     const category = await this.currentCategory(body.categoryCode);
     // a group with sub-categories takes no reports (its sub-categories do); a group without any does
@@ -235,7 +302,7 @@ export class EventsService {
         .exifLocation(body.mediaIds, actor, { address: ctx.address })
         .then((l) => (l ? { ...l, crs: 'wgs84' as const } : null)));
     if (!loc) return E.locationRequired.raise();
-    const located = await this.units.resolvePoint(loc.lng, loc.lat, loc.crs);
+    const located = await this.units.resolvePointCached(loc.lng, loc.lat, loc.crs);
     if (!located) return E.outsideDistrict.raise(undefined, { lng: loc.lng, lat: loc.lat });
     const chain: ChainUnit[] = [...located.ancestors, located.unit].map((u) => ({
       id: u.id,
@@ -273,18 +340,16 @@ export class EventsService {
       const n = await repo.countRecentByAbuseKey(this.db, abuseKey, new Date(now.getTime() - 3600_000));
       if (n >= ANONYMOUS_REPORTS_PER_HOUR) E.tooManyReports.raise();
     }
+    const routeRef: HandlerRef =
+      target.kind === 'department'
+        ? { kind: 'department', id: target.id, code: target.code, name: target.name, level: 'department' }
+        : unitHandlerRef(chain.find((u) => u.id === target.id) ?? located.unit);
 
-    const result = await this.db.tx(async (q) => {
-      if (idem && !(await repo.claimIdempotencyKey(q, idem.scope, idem.key, requestHash, now))) {
-        // a concurrent request with the key committed first (the insert waited for it)
-        const seen = await repo.findIdempotencyKey(q, idem.scope, idem.key);
-        return { replay: seen } as const;
-      }
-      const id = await repo.nextId(q);
-      const row = await repo.insertEvent(q, {
-        id,
+    return {
+      actor,
+      idem: idem ? { ...idem, requestHash, at: now } : null,
+      event: {
         county_code: countyCode,
-        tracking_no: `${localDay(reportedAt)}-${String(id).padStart(6, '0')}`,
         category_id: category.id,
         category_version: category.version,
         category_code: category.code,
@@ -311,55 +376,164 @@ export class EventsService {
         abuse_key: abuseKey,
         created_by: actorName(actor),
         created_at: reportedAt,
-      });
-      await repo.addReporter(q, {
-        event_id: id,
+      },
+      reporter: {
         reporter_key: reporterKey,
         account_id: anonymous || ctx.source === 'hotline' ? null : actorId(actor),
-        original_event_id: id,
-        county_code: countyCode,
-        created_at: reportedAt,
+      },
+      // residents appear as "the reporter" (their name is the reporter's contact, shown to those who need it)
+      byName: anonymous || hasRole(actor, 'resident') ? 'reporter' : this.byName(actor, 'handler'),
+      mediaIds: body.mediaIds,
+      address: ctx.address,
+      followToken,
+      chain,
+      route: routeRef,
+      categoryName: category.name,
+      countyUnitId: chain.find((u) => u.level === 'county')?.id ?? located.unit.id,
+    };
+  }
+
+  /**
+   * Writes reports in one transaction (a batch of the group commit, or one report inside a caller's
+   * transaction): takes their ids; writes events, first steps, reporters and their keys with the answers
+   * in one statement (a key taken already keeps its report out); then their audit entries and notices.
+   * With media to attach, the keys are claimed first (with the ids, in one statement) so that only a
+   * report that goes ahead attaches them, and get their answers with the events. A report whose key was
+   * taken comes back without an event (its first answer is replayed).
+   */
+  private async writeReports(items: readonly PreparedReport[]): Promise<WrittenReport[]> {
+    let committing = false;
+    try {
+      return await this.db.tx(async (q) => {
+        const out = await this.writeReportsIn(q, items);
+        committing = true;
+        return out;
       });
-      const media = await this.media.attach(q, body.mediaIds, 'event', id, actor, { address: ctx.address });
-      await repo.appendTimeline(q, {
-        event_id: id,
-        county_code: countyCode,
-        at: reportedAt,
-        kind: 'submit',
-        from_state: null,
-        to_state: 'submitted',
-        // residents appear as "the reporter" (their name is the reporter's contact, shown to those who need it)
-        by_name: anonymous || hasRole(actor, 'resident') ? 'reporter' : this.byName(actor, 'handler'),
-        as_role: 'reporter',
-        details: { source, ...(media.length ? { mediaIds: media.map((m) => m.id) } : {}) },
+    } catch (e) {
+      // a failure of COMMIT itself may have committed (a connection lost): never written again
+      if (committing && e && typeof e === 'object') this.uncertainCommits.add(e);
+      throw e;
+    }
+  }
+
+  private async writeReportsIn(q: Queryable, items: readonly PreparedReport[]): Promise<WrittenReport[]> {
+    // a key twice in one batch (a retry that caught up with its first request): the later one replays
+    const keys = new Set<string>();
+    const first = items.map((it) => {
+      if (!it.idem) return true;
+      const k = `${it.idem.scope}\n${it.idem.key}`;
+      if (keys.has(k)) return false;
+      keys.add(k);
+      return true;
+    });
+    const sent = items.filter((_, i) => first[i]);
+    const withMedia = sent.some((it) => it.mediaIds.length > 0);
+    const ids = withMedia
+      ? await repo.claimKeysAndTakeIds(
+          q,
+          sent.map((it) => it.idem),
+        )
+      : await repo.takeEventIds(q, sent.length);
+    const idOf = new Map(sent.map((it, i) => [it, ids[i] ?? null]));
+
+    const reports: repo.NewReport[] = [];
+    const audits: AuditEvent[] = [];
+    const notices: NoticeOf[] = [];
+    const out: WrittenReport[] = [];
+    for (const it of items) {
+      const id = idOf.get(it) ?? null;
+      if (id === null) {
+        out.push({ event: null });
+        continue;
+      }
+      const trackingNo = `${localDay(it.event.created_at)}-${String(id).padStart(6, '0')}`;
+      const media = await this.media.attach(q, it.mediaIds, 'event', id, it.actor, { address: it.address });
+      const details = {
+        source: it.event.source,
+        ...(media.length ? { mediaIds: media.map((m) => m.id) } : {}),
+      };
+      const row = newEventRow({ ...it.event, id, tracking_no: trackingNo });
+      // the answer is made from what was just decided, without reading it back; the filer reads back the
+      // contact they typed themselves: not a read of someone's personal data to audit
+      const keysOfActor = await this.keysOf(it.actor, []);
+      const detail = (await this.present(q, it.actor, row, {
+        detail: true,
+        audit: false,
+        facts: {
+          unitPath: row.unit_path,
+          assignee: null,
+          follows: keysOfActor.includes(it.reporter.reporter_key),
+        },
+        known: {
+          chain: it.chain,
+          route: it.route,
+          media,
+          timeline: [
+            {
+              event_id: id,
+              seq: 1,
+              at: row.created_at,
+              kind: 'submit',
+              from_state: null,
+              to_state: 'submitted',
+              by_name: it.byName,
+              as_role: 'reporter',
+              details,
+            },
+          ],
+        },
+      })) as EventDetail;
+      const event: CreatedEvent = { ...detail, followToken: it.followToken };
+      reports.push({
+        event: { ...it.event, id, tracking_no: trackingNo },
+        reporter: it.reporter,
+        submit: { by_name: it.byName, details },
+        answer: it.idem ? { ...it.idem, status: 201, response: event } : null,
       });
-      await this.audit.record(q, {
-        actor,
+      audits.push({
+        actor: it.actor,
         action: 'event.create',
         entityType: 'event',
         entityId: id,
-        unitId: located.unit.id,
-        unitPath,
-        after: { trackingNo: row.tracking_no, category: category.code, source, anonymous },
-      });
-      await this.notify(
-        q,
-        row,
-        'events.submitted',
-        {
-          zh: `新事件 ${row.tracking_no}（${category.name.zh}）待受理`,
-          en: `New event ${row.tracking_no} (${category.name.en}) awaits acceptance`,
+        unitId: row.unit_id,
+        unitPath: row.unit_path,
+        after: {
+          trackingNo,
+          category: row.category_code,
+          source: row.source,
+          anonymous: row.anonymous,
         },
-        { unitIds: [chain.find((u) => u.level === 'county')?.id ?? located.unit.id] },
+      });
+      notices.push(
+        this.notice(
+          row,
+          'events.submitted',
+          {
+            zh: `新事件 ${trackingNo}（${it.categoryName.zh}）待受理`,
+            en: `New event ${trackingNo} (${it.categoryName.en}) awaits acceptance`,
+          },
+          { unitIds: [it.countyUnitId] },
+        ),
       );
-      // the filer reads back the contact they typed themselves: not a read of someone's personal data to audit
-      const detail = await this.present(q, actor, row, { detail: true, audit: false });
-      const event: CreatedEvent = { ...(detail as EventDetail), followToken };
-      if (idem) await repo.storeIdempotentResponse(q, idem.scope, idem.key, 201, event);
-      return { event } as const;
-    });
-    if ('replay' in result) return this.replay(result.replay, requestHash);
-    return { status: 201, event: result.event, replayed: false };
+      out.push({ event });
+    }
+    const written = await repo.insertReports(q, reports, withMedia ? 'claimed' : 'claim');
+    // a key taken meanwhile (by a concurrent batch that committed first): that report is a replay
+    const kept = (e: { id: number } | null) => e !== null && written.has(e.id);
+    await this.audit.recordMany(
+      q,
+      audits.filter((a) => written.has(a.entityId as number)),
+    );
+    if (this.notifier) {
+      const told = notices.filter((n) => written.has(n.entityId));
+      if (told.length) await this.notifier.publishMany(q, told);
+    }
+    return out.map((o) => (kept(o.event) ? o : { event: null }));
+  }
+
+  /** How intake's group commit has batched so far (for benchmarks and tests). */
+  get intakeStats(): BatcherStats {
+    return { ...this.intake.stats };
   }
 
   private replay(
@@ -1160,13 +1334,13 @@ export class EventsService {
 
   private async resolveTarget(
     t: HandlingTarget,
-  ): Promise<{ kind: 'unit' | 'department'; id: number; level: string }> {
+  ): Promise<{ kind: 'unit' | 'department'; id: number; level: string; code: string; name: string }> {
     if (t.kind === 'department') {
       const d = await this.units.findDepartmentByCode(t.departmentCode);
       if (!d) return E.noRoute.raise(`No department ${t.departmentCode}`);
-      return { kind: 'department', id: d.id, level: 'department' };
+      return { kind: 'department', id: d.id, level: 'department', code: d.code, name: d.name };
     }
-    return { kind: 'unit', id: t.unit.id, level: t.level };
+    return { kind: 'unit', id: t.unit.id, level: t.level, code: t.unit.code, name: t.unit.name };
   }
 
   private async currentTarget(row: repo.EventRow, chain: ChainUnit[]): Promise<HandlingTarget | null> {
@@ -1288,7 +1462,17 @@ export class EventsService {
     external = false,
   ): Promise<void> {
     if (!this.notifier) return;
-    await this.notifier.publish(q, {
+    await this.notifier.publish(q, this.notice(row, kind, title, to, external));
+  }
+
+  private notice(
+    row: Pick<repo.EventRow, 'id' | 'unit_path'>,
+    kind: string,
+    title: { zh: string; en: string },
+    to: { accountIds?: number[]; unitIds?: number[]; departmentIds?: number[] },
+    external = false,
+  ): NoticeOf {
+    return {
       kind,
       entityType: 'event',
       entityId: row.id,
@@ -1297,7 +1481,7 @@ export class EventsService {
       to,
       unitPath: row.unit_path,
       external,
-    });
+    };
   }
 
   private async notifyTransition(
@@ -1385,13 +1569,26 @@ export class EventsService {
     q: Queryable,
     actor: Actor,
     row: repo.EventRow,
-    opts: { detail: boolean; facts?: EventFacts; followTokens?: readonly string[]; audit?: boolean },
+    opts: {
+      detail: boolean;
+      facts?: EventFacts;
+      followTokens?: readonly string[];
+      audit?: boolean;
+      /** What the caller knows already (a report just made), so it is not read again. */
+      known?: {
+        chain: ChainUnit[];
+        route: HandlerRef | null;
+        media: MediaDto[];
+        timeline: repo.TimelineRow[];
+      };
+    },
   ): Promise<EventDto | EventDetail> {
     const now = this.clock.now();
+    const known = opts.known;
     const facts = opts.facts ?? (await this.facts(q, actor, row, opts.followTokens ?? []));
     const roles = eventPolicy.roles(actor, facts);
     const category = await this.categoryOf(row);
-    const chain = await this.chainOf(row.unit_path);
+    const chain = known?.chain ?? (await this.chainOf(row.unit_path));
     const mergedInto = row.merged_into ? await repo.getEvent(q, row.merged_into) : undefined;
     const staff =
       roles.includes('dispatcher') ||
@@ -1440,7 +1637,7 @@ export class EventsService {
       place: chain
         .filter((u) => u.level !== 'city' && u.level !== 'county')
         .map((u) => ({ id: u.id, code: u.code, name: u.name, level: u.level })),
-      route: await this.handlerRef(row.route_kind, row.route_id),
+      route: known ? known.route : await this.handlerRef(row.route_kind, row.route_id),
       assignee: await this.assigneeRef(row),
       dueAt: iso(row.due_at),
       overdue:
@@ -1457,7 +1654,7 @@ export class EventsService {
       closedAt: iso(row.closed_at),
       createdAt: row.created_at.toISOString(),
       updatedAt: row.updated_at.toISOString(),
-      media: opts.detail ? await this.media.listForOwner(q, 'event', row.id) : [],
+      media: opts.detail ? (known?.media ?? (await this.media.listForOwner(q, 'event', row.id))) : [],
       actions: isTerminal(row.state)
         ? []
         : availableActions(
@@ -1468,7 +1665,7 @@ export class EventsService {
       mine: facts.follows,
     };
     if (!opts.detail) return dto;
-    const tl = await repo.timeline(q, row.id);
+    const tl = known?.timeline ?? (await repo.timeline(q, row.id));
     const timeline: TimelineItem[] = tl.map((t) => toTimelineItem(t, row.anonymous));
     const duplicates =
       roles.includes('dispatcher') && OPEN_STATES.includes(row.state)
@@ -1547,6 +1744,34 @@ function unitHandlerRef(u: { id: number; code: string; name: string; level: stri
     code: u.code,
     name: u.level === 'county' ? `${u.name}社会治理中心` : u.name,
     level,
+  };
+}
+
+/** The row the database holds for a new event (its defaults filled in), without reading it back. */
+function newEventRow(e: repo.NewEvent): repo.EventRow {
+  return {
+    ...e,
+    version: 1,
+    assignee_kind: null,
+    assignee_id: null,
+    assignee_level: null,
+    assignee_path: null,
+    assigned_at: null,
+    due_at: null,
+    remind_at: null,
+    overdue: false,
+    escalations: 0,
+    supervisor_unit_id: null,
+    next_escalation_at: null,
+    accepted_at: null,
+    first_resolved_at: null,
+    resolved_at: null,
+    resolved_on_time: null,
+    closed_at: null,
+    rating: null,
+    reopen_count: 0,
+    merged_into: null,
+    updated_at: e.created_at,
   };
 }
 

@@ -98,6 +98,40 @@ export function insertNotifications(q: Queryable, feedId: number, accountIds: nu
   );
 }
 
+/**
+ * Several feed rows, each with one notification per recipient account (distinct per row), in one
+ * statement; feed rows and notifications in the order given.
+ */
+export async function insertFeedsWithNotifications(
+  q: Queryable,
+  rows: readonly (NewFeedRow & { recipients: number[] })[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const input = rows.map((r, ord) => ({ ...r, at: r.at.toISOString(), ord }));
+  await q.query(
+    `WITH input AS MATERIALIZED (
+       SELECT nextval(pg_get_serial_sequence('feed', 'id')) AS id, t.*
+       FROM (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r("at" timestamptz, "countyCode" text, kind text,
+               "entityType" text, "entityId" bigint, "titleZh" text, "titleEn" text, link text, "unitPath" text,
+               "departmentIds" bigint[], recipients bigint[], ord int)
+             ORDER BY ord) t
+     ), f AS (
+       INSERT INTO feed (id, at, county_code, kind, entity_type, entity_id, title_zh, title_en, link, unit_path,
+         department_ids)
+       SELECT id, "at", "countyCode", kind, "entityType", "entityId", "titleZh", "titleEn", link, "unitPath",
+         "departmentIds"
+       FROM input ORDER BY id
+     )
+     INSERT INTO notification (account_id, feed_id, county_code, kind, entity_type, entity_id, title_zh,
+       title_en, link, created_at)
+     SELECT a.id, i.id, i."countyCode", i.kind, i."entityType", i."entityId", i."titleZh", i."titleEn", i.link,
+       i."at"
+     FROM input i CROSS JOIN LATERAL unnest(i.recipients) AS a(id)
+     ORDER BY i.id, a.id`,
+    [JSON.stringify(input)],
+  );
+}
+
 /** An outbox row per (notification, channel); returns their ids. */
 export async function insertOutbox(
   q: Queryable,

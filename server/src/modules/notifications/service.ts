@@ -202,6 +202,60 @@ export class NotificationsService {
     }
   }
 
+  /**
+   * Several announcements inside the caller's transaction q, as publish() makes each, in fewer
+   * statements: the recipients are looked up once per distinct set of addressees, and the feed rows and
+   * in-app notifications are written together (the intake of a batch of reports). External notices go
+   * one by one through publish() (each has outbox rows and delivery jobs).
+   */
+  async publishMany(q: Queryable, notices: readonly Notice[]): Promise<void> {
+    const internal: { n: z.infer<typeof noticeSchema>; recipients: number[] }[] = [];
+    const byAddressees = new Map<string, Promise<number[]>>();
+    const uniq = (xs: number[] | undefined) => [...new Set(xs ?? [])].sort((a, b) => a - b);
+    for (const notice of notices) {
+      if (notice.external) {
+        await this.publish(q, notice);
+        continue;
+      }
+      const parsed = noticeSchema.safeParse(notice);
+      if (!parsed.success)
+        throw new Error(
+          `invalid notice (${notice?.kind}): ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
+      const n = parsed.data;
+      const to = {
+        accountIds: uniq(n.to.accountIds),
+        unitIds: uniq(n.to.unitIds),
+        departmentIds: uniq(n.to.departmentIds),
+      };
+      const key = JSON.stringify(to);
+      let recipients = byAddressees.get(key);
+      if (!recipients) {
+        recipients = this.access.accountIdsFor(to, q);
+        byAddressees.set(key, recipients);
+      }
+      internal.push({ n, recipients: await recipients });
+    }
+    if (internal.length === 0) return;
+    const at = this.clock.now();
+    await repo.insertFeedsWithNotifications(
+      q,
+      internal.map(({ n, recipients }) => ({
+        at,
+        countyCode: n.countyCode ?? countyCodeOf(n.unitPath),
+        kind: n.kind,
+        entityType: n.entityType,
+        entityId: n.entityId,
+        titleZh: n.title.zh,
+        titleEn: n.title.en,
+        link: n.link,
+        unitPath: n.unitPath,
+        departmentIds: uniq(n.to.departmentIds),
+        recipients,
+      })),
+    );
+  }
+
   // ---- one's own notifications
 
   async list(actor: Actor, query: ListQuery): Promise<Page<NotificationDto>> {

@@ -10,22 +10,24 @@ export interface Recipients {
   departmentIds?: number[];
 }
 
+/** A notice as the notifications service takes it. */
+export interface NoticeOf {
+  kind: string;
+  entityType: string;
+  entityId: number;
+  /** Short bilingual text without personal data (no names, phones, descriptions). */
+  title: { zh: string; en: string };
+  link: string;
+  to: Recipients;
+  unitPath: string;
+  /** Also out through SMS/WeChat: only what must reach someone away from the screen. */
+  external?: boolean;
+}
+
 export interface Notifier {
-  publish(
-    q: Queryable,
-    notice: {
-      kind: string;
-      entityType: string;
-      entityId: number;
-      /** Short bilingual text without personal data (no names, phones, descriptions). */
-      title: { zh: string; en: string };
-      link: string;
-      to: Recipients;
-      unitPath: string;
-      /** Also out through SMS/WeChat: only what must reach someone away from the screen. */
-      external?: boolean;
-    },
-  ): Promise<void>;
+  publish(q: Queryable, notice: NoticeOf): Promise<void>;
+  /** Several at once, in fewer statements (a batch of reports). */
+  publishMany(q: Queryable, notices: readonly NoticeOf[]): Promise<void>;
 }
 
 /** The recipients with more units added (supervisors), each unit once. */

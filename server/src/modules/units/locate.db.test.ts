@@ -6,7 +6,7 @@ import { createTestContext, type TestContext } from '../../../test/context.js';
 import type { App } from '../../http/types.js';
 import { SYSTEM } from '../access/actor.js';
 import { CHECK_INTERVAL_MS } from './locator.js';
-import { UnitsService } from './service.js';
+import { SCOPE_TTL_MS, UnitsService } from './service.js';
 import { buildUnitsTestApp } from './test-app.js';
 import { buildActor, buildLattice, rect } from './test-factories.js';
 
@@ -129,6 +129,65 @@ describe('locate', () => {
     const spy = vi.spyOn(Date, 'now').mockReturnValue(now + CHECK_INTERVAL_MS + 1);
     try {
       expect((await units.locate(resident, point)).unit.code).toBe(`${code}-M1`);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe('resolvePointCached (intake)', () => {
+  const centre = (c: number, r: number) => [x(c) + 0.005, y(r) + 0.005] as const;
+  const names = (l: Awaited<ReturnType<UnitsService['resolvePoint']>>) =>
+    l ? [...l.ancestors, l.unit].map((u) => `${u.code}:${u.name}`) : null;
+
+  it('answers what resolvePoint answers, GCJ-02 and outside included', async () => {
+    for (let c = 0; c < 4; c++) {
+      for (let r = 0; r < 4; r++) {
+        const [lng, lat] = centre(c, r);
+        expect(await units.resolvePointCached(lng, lat)).toEqual(await units.resolvePoint(lng, lat));
+        const gcj = gcoord.transform([lng, lat], gcoord.WGS84, gcoord.GCJ02) as [number, number];
+        expect(await units.resolvePointCached(gcj[0], gcj[1], 'gcj02')).toEqual(
+          await units.resolvePoint(gcj[0], gcj[1], 'gcj02'),
+        );
+      }
+    }
+    expect(await units.resolvePointCached(0, 0)).toBeNull();
+    await expect(units.resolvePointCached(181, 0)).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('asks the database nothing for a point it located before', async () => {
+    const [lng, lat] = centre(3, 3);
+    await units.resolvePointCached(lng, lat);
+    const spy = vi.spyOn(ctx.db, 'query');
+    try {
+      for (let c = 0; c < 4; c++) await units.resolvePointCached(...centre(c, 2));
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("shows this process's edit at once, and another process's within the time it keeps names", async () => {
+    const [lng, lat] = centre(0, 1);
+    const before = await units.resolvePointCached(lng, lat);
+    const micro = before!.unit;
+    const row = await units.get(SYSTEM, micro.id);
+    await units.update(SYSTEM, micro.id, { name: '改名的微网格', version: row.version });
+    expect((await units.resolvePointCached(lng, lat))?.unit.name).toBe('改名的微网格');
+
+    const other = new UnitsService(ctx.db, ctx.services.audit); // another server process, in effect
+    const grid = before!.ancestors.at(-1)!;
+    const gridRow = await units.get(SYSTEM, grid.id);
+    await other.update(SYSTEM, grid.id, { name: '别处改名的网格', version: gridRow.version });
+    expect(names(await units.resolvePointCached(lng, lat))).toEqual(
+      names(before)!.map((n, i, all) => (i === all.length - 1 ? `${micro.code}:改名的微网格` : n)),
+    );
+    const now = Date.now();
+    const spy = vi.spyOn(Date, 'now').mockReturnValue(now + 2 * SCOPE_TTL_MS + 1);
+    try {
+      const after = await units.resolvePointCached(lng, lat);
+      expect(after?.ancestors.at(-1)?.name).toBe('别处改名的网格');
+      expect(after).toEqual(await units.resolvePoint(lng, lat));
     } finally {
       spy.mockRestore();
     }

@@ -76,6 +76,11 @@ export async function byCodes(q: Queryable, codes: string[]): Promise<UnitRow[]>
   ]);
 }
 
+/** Every unit (no boundaries), for a snapshot of names and figures by code. */
+export function allUnits(q: Queryable): Promise<UnitRow[]> {
+  return q.query<UnitRow>(`SELECT ${COLS} FROM unit`);
+}
+
 export async function childCount(q: Queryable, id: number): Promise<number> {
   const [r] = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM unit WHERE parent_id = $1', [id]);
   return r?.n ?? 0;

@@ -44,7 +44,7 @@ export interface Located {
 /** Above this many features a GeoJSON answer must be narrowed (a browser map cannot use more). */
 export const MAX_FEATURES = 25_000;
 /** How long a cached scope unit or department may be served before it is read again. */
-const SCOPE_TTL_MS = 60_000;
+export const SCOPE_TTL_MS = 60_000;
 
 export function toDto(r: repo.UnitRow): UnitDto {
   return {
@@ -71,6 +71,8 @@ function refuse(actor: Actor, detail: string): never {
   return HttpErrors.forbidden.raise(detail);
 }
 
+type DepartmentRef = { id: number; code: string; name: string };
+
 /** Codes of the units on a materialised path, root first: '/a/b/c/' → ['a', 'b', 'c']. */
 function pathCodes(path: string): string[] {
   return path.split('/').filter(Boolean);
@@ -81,6 +83,11 @@ export class UnitsService {
   private readonly scopeUnits = new Map<number, { at: number; value: ScopeUnit | null }>();
   private readonly scopeDepartments = new Map<number, { at: number; value: ScopeDepartment | null }>();
   private readonly unitRefs = new Map<string, { at: number; value: ScopeUnit }>();
+  /** Every unit by code, for resolvePointCached. */
+  private snapshot: { at: number; byCode: Map<string, UnitDto> } | null = null;
+  private snapshotLoading: Promise<Map<string, UnitDto>> | null = null;
+  private snapshotGeneration = 0;
+  private readonly departmentsByCode = new Map<string, { at: number; value: DepartmentRef }>();
 
   constructor(
     private readonly db: Db,
@@ -177,6 +184,54 @@ export class UnitsService {
     return { unit: toDto(unit), ancestors: chain.map(toDto), point: { lng: x!, lat: y! } };
   }
 
+  /**
+   * resolvePoint for intake, which asks it for every report: the same answer without a query. The chain
+   * is taken from a snapshot of every unit (names and figures, no boundaries) read in one query and read
+   * again after SCOPE_TTL_MS — in the background, while the old one still answers for up to as long
+   * again; a change to the tree, or an edit in this process, drops it at once. So names and figures of
+   * the chain may lag an edit made in another process by up to twice SCOPE_TTL_MS; what contains the
+   * point is as current as the locate index.
+   */
+  async resolvePointCached(lng: number, lat: number, crs: Crs = 'wgs84'): Promise<Located | null> {
+    if (!Number.isFinite(lng) || !Number.isFinite(lat) || Math.abs(lng) > 180 || Math.abs(lat) > 90) {
+      HttpErrors.validationFailed.raise('lng must lie in [-180, 180] and lat in [-90, 90]');
+    }
+    const [x, y] = crs === 'gcj02' ? gcoord.transform([lng, lat], gcoord.GCJ02, gcoord.WGS84) : [lng, lat];
+    const { index, paths } = await this.locator.get();
+    const id = index.locate(x!, y!);
+    if (id === null) return null;
+    const codes = pathCodes(paths.get(id)!);
+    const snapshot = await this.unitSnapshot();
+    let chain = codes.map((c) => snapshot.get(c));
+    if (chain.some((u) => !u)) chain = (await repo.byCodes(this.db, codes)).map(toDto); // newer than the snapshot
+    const unit = chain.pop();
+    if (!unit || unit.id !== id) return null; // the unit went away since the index was built
+    return { unit, ancestors: chain as UnitDto[], point: { lng: x!, lat: y! } };
+  }
+
+  private async unitSnapshot(): Promise<Map<string, UnitDto>> {
+    const now = Date.now();
+    const current = this.snapshot;
+    if (current && now - current.at < SCOPE_TTL_MS) return current.byCode;
+    if (!this.snapshotLoading) {
+      const generation = this.snapshotGeneration;
+      const loading = repo
+        .allUnits(this.db)
+        .then((rows) => {
+          const byCode = new Map(rows.map((r) => [r.code, toDto(r)]));
+          // an invalidation while reading: this one may predate the change, so it is not kept
+          if (generation === this.snapshotGeneration) this.snapshot = { at: now, byCode };
+          return byCode;
+        })
+        .finally(() => {
+          if (this.snapshotLoading === loading) this.snapshotLoading = null;
+        });
+      this.snapshotLoading = loading;
+    }
+    if (current && now - current.at < 2 * SCOPE_TTL_MS) return current.byCode;
+    return this.snapshotLoading!;
+  }
+
   /** The in-memory index itself, current with the database (benchmarks, batch jobs). */
   async locateIndex(): Promise<LocateIndex> {
     return (await this.locator.get()).index;
@@ -247,6 +302,7 @@ export class UnitsService {
       return row;
     });
     this.scopeUnits.delete(id);
+    this.dropSnapshot();
     return toDto(after);
   }
 
@@ -315,8 +371,16 @@ export class UnitsService {
     }));
   }
 
-  async findDepartmentByCode(code: string): Promise<{ id: number; code: string; name: string } | null> {
-    return (await repo.departmentByCode(this.db, code)) ?? null;
+  /** A department by code; kept for SCOPE_TTL_MS once found (intake routes every report by code). */
+  async findDepartmentByCode(code: string): Promise<DepartmentRef | null> {
+    await this.locator.checkVersion();
+    const hit = this.departmentsByCode.get(code);
+    if (hit && Date.now() - hit.at < SCOPE_TTL_MS) return hit.value;
+    const r = await repo.departmentByCode(this.db, code);
+    if (!r) return null; // not remembered: a department made a moment later is found at once
+    const value = { id: r.id, code: r.code, name: r.name };
+    this.departmentsByCode.set(code, { at: Date.now(), value });
+    return value;
   }
 
   async listDepartments(actor: Actor, page: PageQuery): Promise<Page<DepartmentDto>> {
@@ -456,10 +520,18 @@ export class UnitsService {
     }
   }
 
+  private dropSnapshot() {
+    this.snapshot = null;
+    this.snapshotLoading = null;
+    this.snapshotGeneration++;
+  }
+
   private clearScopeCaches() {
     this.scopeUnits.clear();
     this.scopeDepartments.clear();
     this.unitRefs.clear();
+    this.dropSnapshot();
+    this.departmentsByCode.clear();
   }
 
   private async mustGet(id: number): Promise<repo.UnitRow> {
