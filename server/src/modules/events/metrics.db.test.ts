@@ -238,6 +238,14 @@ describe('metrics', () => {
     });
   });
 
+  it('leaves the median out when the caller does not need it, and only the median', async () => {
+    const query = { ...NOVEMBER, level: 'grid' } as const;
+    const full = await ctx.services.events.metricsFor('/3303/330304/', query);
+    const lean = await ctx.services.events.metricsFor('/3303/330304/', query, { median: false });
+    expect(lean.items.map((i) => i.medianResolveHours)).toEqual([null, null]);
+    expect(lean.items).toEqual(full.items.map((i) => ({ ...i, medianResolveHours: null })));
+  });
+
   it('counts an event at a unit above the level only where it belongs', async () => {
     const [village] = (await ctx.services.events.metricsFor('/3303/', { ...NOVEMBER, level: 'village' }))
       .items;
