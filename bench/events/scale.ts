@@ -192,6 +192,8 @@ export interface MetricsResult {
   from: string;
   to: string;
   level: 'grid';
+  /** Whether the median hours to resolve was asked for (it sorts every resolved event). */
+  median: boolean;
   units: number;
   events: number;
   service: Timed;
@@ -208,6 +210,7 @@ export async function measureMetrics(
   now: Date,
   days: number,
   rounds: number,
+  median: boolean,
 ): Promise<MetricsResult> {
   const query = { from: localDate(new Date(now.getTime() - (days + 1) * DAY_MS)), to: localDate(now) };
   const from = localMidnight(query.from);
@@ -219,7 +222,7 @@ export async function measureMetrics(
   const r = await alternate(
     rounds,
     async () => {
-      const m = await services.events.metricsFor(withinPath, { ...query, level: 'grid' });
+      const m = await services.events.metricsFor(withinPath, { ...query, level: 'grid' }, { median });
       units = m.items.length;
       events = m.items.reduce((s, i) => s + i.reported, 0);
     },
@@ -227,13 +230,14 @@ export async function measureMetrics(
     false,
   );
   const captured = await captureOf(capture, () =>
-    services.events.metricsFor(withinPath, { ...query, level: 'grid' }),
+    services.events.metricsFor(withinPath, { ...query, level: 'grid' }, { median }),
   );
   const own = captured.find((s) => /split_part\(e\.unit_path/.test(s.sql));
   if (!own) throw new Error('the metrics query was not captured');
   return {
     ...query,
     level: 'grid',
+    median,
     units,
     events,
     service: r.a,

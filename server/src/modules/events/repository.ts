@@ -566,10 +566,22 @@ export async function secret(q: Queryable, name: string, fresh: string): Promise
 
 // ---- the daily view and the metrics (set-based) ----
 
-const OPEN_AT_END = `e.created_at < $2 AND NOT (
-    (e.state = 'closed' AND COALESCE(e.resolved_at, e.closed_at) < $2)
-    OR (e.state = 'resolved' AND e.resolved_at < $2)
-    OR (e.state IN ('rejected', 'merged') AND e.updated_at < $2))`;
+/**
+ * When an event stopped being open, as far as its row tells: a closed one at its (last) resolution or
+ * its closing, a resolved one at its resolution, a rejected or merged one at its last update; an open
+ * one never ('infinity'); '-infinity' where the instant is missing (such a row never counted as open).
+ * Migration 0016 indexes exactly this expression (with created_at) as event_open_until: keep the two
+ * the same, or "open at the end of a day" reads the whole table again.
+ */
+export const OPEN_UNTIL = `(CASE e.state
+    WHEN 'closed' THEN COALESCE(e.resolved_at, e.closed_at, '-infinity')
+    WHEN 'resolved' THEN COALESCE(e.resolved_at, '-infinity')
+    WHEN 'rejected' THEN e.updated_at
+    WHEN 'merged' THEN e.updated_at
+    ELSE 'infinity' END)`;
+
+/** Open at the end of the day [$1, $2): reported before its end and not finished by then (one index range). */
+const OPEN_AT_END = `e.created_at < $2 AND ${OPEN_UNTIL} >= $2`;
 
 export type DailyTotals = {
   reported: number;
@@ -638,7 +650,11 @@ export function dailyCounts(
   );
 }
 
-/** Per child of the subtree's root: reported, resolved that day, open and overdue at its end. */
+/**
+ * Per child of the subtree's root: reported that day, resolved that day, open and overdue at its end.
+ * Three index-friendly parts (reported by created_at, resolved by resolved_at, open by OPEN_UNTIL; the
+ * overdue are among the open), added up per child.
+ */
 export function dailyByChild(
   q: Queryable,
   path: string,
@@ -646,22 +662,31 @@ export function dailyByChild(
   end: Date,
   now: Date,
 ): Promise<{ code: string; reported: number; resolved: number; open: number; overdue: number }[]> {
+  const child = `split_part(substr(e.unit_path, length($3) + 1), '/', 1)`;
+  const inSubtree = `e.unit_path LIKE $3 || '%' AND e.unit_path <> $3`;
   return q.query(
-    `SELECT split_part(substr(e.unit_path, length($3) + 1), '/', 1) AS code,
-       count(*) FILTER (WHERE e.created_at >= $1)::int AS reported,
-       count(*) FILTER (WHERE e.resolved_at >= $1 AND e.resolved_at < $2)::int AS resolved,
-       count(*) FILTER (WHERE ${OPEN_AT_END})::int AS open,
-       count(*) FILTER (WHERE e.state IN ('assigned', 'in_progress') AND e.due_at < LEAST($2::timestamptz, $4::timestamptz))::int AS overdue
-     FROM event e
-     WHERE e.unit_path LIKE $3 || '%' AND e.unit_path <> $3 AND e.created_at < $2
-       AND (e.created_at >= $1 OR e.resolved_at >= $1 OR e.state NOT IN ('closed', 'rejected', 'merged')
-            OR e.closed_at >= $1 OR e.updated_at >= $1)
-     GROUP BY 1`,
+    `SELECT code, sum(reported)::int AS reported, sum(resolved)::int AS resolved, sum(open)::int AS open,
+       sum(overdue)::int AS overdue
+     FROM (
+       SELECT ${child} AS code, count(*) AS reported, 0 AS resolved, 0 AS open, 0 AS overdue
+       FROM event e WHERE e.created_at >= $1 AND e.created_at < $2 AND ${inSubtree} GROUP BY 1
+       UNION ALL
+       SELECT ${child}, 0, count(*), 0, 0
+       FROM event e WHERE e.resolved_at >= $1 AND e.resolved_at < $2 AND e.created_at < $2 AND ${inSubtree}
+       GROUP BY 1
+       UNION ALL
+       SELECT ${child}, 0, 0, count(*),
+         count(*) FILTER (WHERE e.state IN ('assigned', 'in_progress') AND e.due_at < LEAST($2::timestamptz, $4::timestamptz))
+       FROM event e WHERE ${OPEN_AT_END} AND ${inSubtree} GROUP BY 1) parts
+     GROUP BY code`,
     [start, end, path, now],
   );
 }
 
-/** Who handles what: open assignments now and resolutions that day, by assignee. */
+/**
+ * Who handles what: open assignments now and resolutions that day, by assignee. Two disjoint parts (the
+ * open ones through the partial index on assignees, the others resolved that day by resolved_at).
+ */
 export function dailyHandlers(
   q: Queryable,
   path: string,
@@ -669,12 +694,19 @@ export function dailyHandlers(
   end: Date,
 ): Promise<{ kind: 'unit' | 'department'; id: number; open: number; resolved: number }[]> {
   return q.query(
-    `SELECT e.assignee_kind AS kind, e.assignee_id AS id,
-       count(*) FILTER (WHERE e.state IN ('assigned', 'in_progress'))::int AS open,
-       count(*) FILTER (WHERE e.resolved_at >= $1 AND e.resolved_at < $2)::int AS resolved
-     FROM event e
-     WHERE e.unit_path LIKE $3 || '%' AND e.assignee_id IS NOT NULL
-       AND (e.state IN ('assigned', 'in_progress') OR (e.resolved_at >= $1 AND e.resolved_at < $2))
+    `SELECT kind, id, sum(open)::int AS open, sum(resolved)::int AS resolved
+     FROM (
+       SELECT e.assignee_kind AS kind, e.assignee_id AS id, count(*) AS open,
+         count(*) FILTER (WHERE e.resolved_at >= $1 AND e.resolved_at < $2) AS resolved
+       FROM event e
+       WHERE e.state IN ('assigned', 'in_progress') AND e.assignee_id IS NOT NULL AND e.unit_path LIKE $3 || '%'
+       GROUP BY 1, 2
+       UNION ALL
+       SELECT e.assignee_kind, e.assignee_id, 0, count(*)
+       FROM event e
+       WHERE e.resolved_at >= $1 AND e.resolved_at < $2 AND e.state NOT IN ('assigned', 'in_progress')
+         AND e.assignee_id IS NOT NULL AND e.unit_path LIKE $3 || '%'
+       GROUP BY 1, 2) parts
      GROUP BY 1, 2 ORDER BY 3 DESC, 4 DESC LIMIT 50`,
     [start, end, path],
   );
@@ -714,21 +746,27 @@ export function dayPoints(
 }
 
 export type MetricsRow = {
+  /** The unit's code at the depth; '' for events filed at a unit above it (they match no unit). */
   code: string;
   reported: number;
   counted: number;
   resolved: number;
   on_time: number | null;
+  /** Null unless asked for (see metrics). */
   median_h: number | null;
   rating_avg: number | null;
   reopen_rate: number | null;
   staff_quick: number;
-  by_group: Record<string, number> | null;
+  by_group: Record<string, number>;
 };
 
 /**
- * The safety index's event metrics: one set-based query grouping the period's events by the code of
- * their unit at path depth `depth` (3 = town, 4 = village, 5 = grid).
+ * The safety index's event metrics: the period's events grouped by the code of their unit at path depth
+ * `depth` (3 = town, 4 = village, 5 = grid). One pass over the events counts everything per unit and top-level
+ * category (parallel and hashed, like a bare GROUP BY); the units' figures are those counts added up, the
+ * rates their quotients (exactly what avg() over 1.0/0.0 gave). The median hours to the first resolution is
+ * an ordered-set aggregate (it sorts every resolved event), so it is computed, apart and on the resolved
+ * events only, when `median` asks for it.
  */
 export function metrics(
   q: Queryable,
@@ -736,31 +774,43 @@ export function metrics(
   depth: number,
   from: Date,
   to: Date,
+  opts: { median: boolean },
 ): Promise<MetricsRow[]> {
+  const code = `split_part(e.unit_path, '/', $4 + 1)`;
+  const period = `e.created_at >= $1 AND e.created_at < $2 AND e.unit_path LIKE $3 || '%'`;
+  const median = opts.median
+    ? `LEFT JOIN (
+         SELECT ${code} AS code,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM e.first_resolved_at - e.created_at) / 3600) AS median_h
+         FROM event e WHERE ${period} AND e.first_resolved_at IS NOT NULL GROUP BY 1) m ON m.code = u.code`
+    : 'CROSS JOIN (SELECT NULL::float8 AS median_h) m';
   return q.query<MetricsRow>(
-    `WITH ev AS (
-       SELECT split_part(e.unit_path, '/', $4 + 1) AS code, e.state, e.category_group, e.resolved_at,
-              e.first_resolved_at, e.created_at, e.resolved_on_time, e.rating, e.reopen_count, e.source
-       FROM event e
-       WHERE e.created_at >= $1 AND e.created_at < $2 AND e.unit_path LIKE $3 || '%'),
-     agg AS (
-       SELECT ev.code,
-         count(*)::int AS reported,
-         count(*) FILTER (WHERE ev.state NOT IN ('rejected', 'merged'))::int AS counted,
-         count(*) FILTER (WHERE ev.first_resolved_at IS NOT NULL)::int AS resolved,
-         avg(CASE WHEN ev.resolved_on_time THEN 1.0 ELSE 0.0 END) FILTER (WHERE ev.resolved_at IS NOT NULL) AS on_time,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ev.first_resolved_at - ev.created_at) / 3600)
-           FILTER (WHERE ev.first_resolved_at IS NOT NULL) AS median_h,
-         avg(ev.rating) AS rating_avg,
-         avg(CASE WHEN ev.reopen_count > 0 THEN 1.0 ELSE 0.0 END) FILTER (WHERE ev.first_resolved_at IS NOT NULL) AS reopen_rate,
-         count(*) FILTER (WHERE ev.source = 'staff'
-           AND ev.first_resolved_at < ev.created_at + interval '10 minutes')::int AS staff_quick
-       FROM ev WHERE ev.code <> '' GROUP BY ev.code),
-     by_group AS (
-       SELECT code, jsonb_object_agg(category_group, n) AS by_group
-       FROM (SELECT code, category_group, count(*)::int AS n FROM ev WHERE code <> '' GROUP BY 1, 2) g GROUP BY 1)
-     -- aggregate first, then attach the per-group counts (joining them to every event row cost ×1.4)
-     SELECT agg.*, bg.by_group FROM agg LEFT JOIN by_group bg ON bg.code = agg.code`,
+    `WITH g AS (
+       SELECT ${code} AS code, e.category_group,
+         count(*) AS reported,
+         count(*) FILTER (WHERE e.state NOT IN ('rejected', 'merged')) AS counted,
+         count(e.first_resolved_at) AS resolved,
+         count(e.resolved_at) AS resolved_now,
+         count(*) FILTER (WHERE e.resolved_on_time AND e.resolved_at IS NOT NULL) AS on_time,
+         sum(e.rating) AS rating_sum,
+         count(e.rating) AS ratings,
+         count(*) FILTER (WHERE e.reopen_count > 0 AND e.first_resolved_at IS NOT NULL) AS reopened,
+         count(*) FILTER (WHERE e.source = 'staff'
+           AND e.first_resolved_at < e.created_at + interval '10 minutes') AS staff_quick
+       FROM event e WHERE ${period}
+       GROUP BY 1, 2),
+     u AS (
+       SELECT code,
+         sum(reported)::int AS reported,
+         sum(counted)::int AS counted,
+         sum(resolved)::int AS resolved,
+         sum(on_time) / NULLIF(sum(resolved_now), 0) AS on_time,
+         sum(rating_sum) / NULLIF(sum(ratings), 0) AS rating_avg,
+         sum(reopened) / NULLIF(sum(resolved), 0) AS reopen_rate,
+         sum(staff_quick)::int AS staff_quick,
+         json_object_agg(category_group, reported) AS by_group
+       FROM g GROUP BY code)
+     SELECT u.*, m.median_h FROM u ${median}`,
     [from, to, withinPath, depth],
   );
 }

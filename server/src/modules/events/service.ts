@@ -1169,17 +1169,22 @@ export class EventsService {
     return this.metricsFor(within.path, query);
   }
 
-  /** The metrics without a permission check, for other services (the safety index's collect step). */
+  /**
+   * The metrics without a permission check, for other services (the safety index's collect step).
+   * `median: false` leaves medianResolveHours null and saves its sort (most of the query's time): for a
+   * caller that does not use it.
+   */
   async metricsFor(
     withinPath: string,
     query: { from: string; to: string; level: 'town' | 'village' | 'grid' },
+    opts: { median?: boolean } = {},
   ): Promise<MetricsResult> {
     const from = localMidnight(query.from);
     const to = new Date(localMidnight(query.to).getTime() + 24 * 3600_000);
     if (!(to > from)) HttpErrors.validationFailed.raise('to must not be before from');
     const depth = { town: 3, village: 4, grid: 5 }[query.level];
     const [rows, units] = await Promise.all([
-      repo.metrics(this.db, withinPath, depth, from, to),
+      repo.metrics(this.db, withinPath, depth, from, to, { median: opts.median ?? true }),
       this.units.unitsAt(query.level, withinPath),
     ]);
     const byCode = new Map(rows.map((r) => [r.code, r]));
