@@ -1189,9 +1189,10 @@ export class SafetyIndexService {
     return new Date(this.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 7);
   }
 
-  /** The county a run covers: the actor's, or the first one for the system. */
+  /** The county a run covers: the actor's, or the first one for the system; a city's safety office covers the city. */
   private async county(actor: Actor): Promise<ScopeUnit> {
     if (actor.kind !== 'anonymous' && actor.scope.unit && actor.scope.unit.id !== 0) {
+      if (actor.scope.unit.level === 'city') return actor.scope.unit;
       const codes = actor.scope.unit.path.split('/').filter(Boolean);
       const refs = await this.units.refsByCodes(codes);
       const county = codes.map((c) => refs.get(c)).find((u) => u?.level === 'county');
