@@ -318,9 +318,21 @@ describe('safety index: the monthly run and accountability (safety office)', () 
   });
 
   it('confirms, then publishes with a confirmation each; the published run is read-only and public', async () => {
+    const confirmed = page.locator('[data-testid=run-detail][data-state=confirmed]');
     await page.getByTestId('run-confirm').click();
     await confirmDialog(page, /确定结果/);
-    await page.locator('[data-testid=run-detail][data-state=confirmed]').waitFor({ timeout: 30_000 });
+    // on a busy machine the page may still hold the version from before the colleague's change: it is told,
+    // reloads, and the safety office confirms again (what a user would do)
+    const conflict = page.locator('.ant-message').getByText('该批次已被他人修改');
+    await Promise.race([confirmed.waitFor({ timeout: 30_000 }), conflict.waitFor({ timeout: 30_000 })]);
+    // (a message from the test before may still show: give the confirmation a moment first)
+    if (!(await confirmed.isVisible())) await confirmed.waitFor({ timeout: 5_000 }).catch(() => undefined);
+    if (!(await confirmed.isVisible())) {
+      await page.locator('.ant-modal-confirm').waitFor({ state: 'detached' });
+      await page.getByTestId('run-confirm').click();
+      await confirmDialog(page, /确定结果/);
+      await confirmed.waitFor({ timeout: 30_000 });
+    }
     await expect(page.getByTestId('open-correction').count()).resolves.toBe(0);
 
     await page.getByTestId('run-publish').click();
