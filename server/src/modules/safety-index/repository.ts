@@ -548,18 +548,6 @@ export async function listedAmong(q: Queryable, unitIds: readonly number[]): Pro
   return new Set(rows.map((r) => Number(r.unit_id)));
 }
 
-/** Whether the unit is listed (挂牌) and not yet delisted (摘牌 accepted). */
-export async function isListed(q: Queryable, unitId: number): Promise<boolean> {
-  const r = await one<{ listed: boolean }>(
-    q,
-    `SELECT COALESCE((SELECT action = 'listing' FROM accountability_item
-        WHERE unit_id = $1 AND (action = 'listing' OR (action = 'delisting' AND state = 'accepted'))
-        ORDER BY created_at DESC, id DESC LIMIT 1), false) AS listed`,
-    [unitId],
-  );
-  return r.listed;
-}
-
 /** Open items past their due time become overdue (claimed with SKIP LOCKED); answers the rows changed. */
 export function markOverdueItems(q: Queryable, now: Date, limit = 500): Promise<ItemRow[]> {
   return q.query<ItemRow>(
