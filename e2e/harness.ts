@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import sharp from 'sharp';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SCREENSHOTS = path.join(ROOT, 'test-results/screenshots');
@@ -148,4 +149,10 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/** A plain-colored 800×600 JPEG as a file chooser takes it (the server sniffs and decodes real images). */
+export async function jpeg(color: string, name = 'IMG_0002.jpg') {
+  const img = sharp({ create: { width: 800, height: 600, channels: 3, background: color } });
+  return { name, mimeType: 'image/jpeg', buffer: await img.jpeg({ quality: 80 }).toBuffer() };
 }

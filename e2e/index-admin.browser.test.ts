@@ -8,12 +8,14 @@
 // the year's 六无平安村社 candidates are listed, by the county's safety office and by a town's staff.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type Browser, launchBrowser, screenshot } from './harness';
+import { type Browser, jpeg, launchBrowser, screenshot } from './harness';
 import { DEMO_PASSWORD, login } from './pages';
 
 const REASON = '公安分局11月5日更正函：原报数据含2起已撤销警情';
 const OTHER_REASON = '信访局复核：1件为重复登记';
 const ANSWER = '已召开专题会议分析原因，落实网格巡查和重点人员走访，整改措施已全部完成。';
+const GIVE_BACK = '请补充重点人员走访台账和下月巡查排班表';
+const ANSWER_AGAIN = '已补充走访台账（共走访重点人员46人次）和12月巡查排班表。';
 const TOWN_ACCOUNTS = ['town_staff', 'town_staff_wutian', 'town_staff_zeya'];
 
 /** The month before the current one in Beijing time: the one the seed leaves to run. */
@@ -29,6 +31,7 @@ interface Item {
   unitId: number;
   action: string;
   state: string;
+  version: number;
 }
 
 /** A logged-in API session outside the browser (its own cookie). */
@@ -142,6 +145,15 @@ describe('safety index: the monthly run and accountability (safety office)', () 
   let page: Page;
   let runId = 0;
   const errors: string[] = [];
+  /** Who the page is logged in as. */
+  let current = '';
+  async function switchUser(page: Page, baseUrl: string, username: string) {
+    await page.getByTestId('logout').click();
+    await page.waitForURL(/\/login/);
+    await login(page, baseUrl, username);
+    await page.getByTestId('side-nav').waitFor();
+    current = username;
+  }
 
   beforeAll(async () => {
     browser = await launchBrowser();
@@ -154,6 +166,7 @@ describe('safety index: the monthly run and accountability (safety office)', () 
 
   it('lists the published runs of the months before', async () => {
     await login(page, baseUrl, 'safety_office');
+    current = 'safety_office';
     await page.getByTestId('side-nav').waitFor();
     await expect(page.getByTestId('side-nav').textContent()).resolves.toMatch(/指数测评.*指数方案.*责任追究/);
     await page.locator('[data-nav=indexRuns]').click();
@@ -384,7 +397,7 @@ describe('safety index: the monthly run and accountability (safety office)', () 
     await page.getByTestId('acc-filter').getByText('全部').click();
   });
 
-  it("a town's staff answer an item and the safety office accepts the answer", async () => {
+  it("a town's staff answer an item with a photo; the safety office returns it, then accepts the second answer", async () => {
     // whichever demo town account has an open item in its scope (the demo's red units vary by month)
     let account: string | null = null;
     for (const username of TOWN_ACCOUNTS) {
@@ -401,45 +414,112 @@ describe('safety index: the monthly run and accountability (safety office)', () 
       );
       return;
     }
-    await page.getByTestId('logout').click();
-    await page.waitForURL(/\/login/);
-    await login(page, baseUrl, account);
-    await page.locator('[data-nav=indexAccountability]').click();
-    await page.getByTestId('acc-filter').getByText('待答复').click();
-    const answer = page.getByTestId('acc-answer').first();
-    await answer.waitFor({ timeout: 30_000 });
-    const row = page.locator('[data-testid=acc-table] tbody tr.ant-table-row', { has: answer });
-    const unit = ((await row.locator('td strong').first().textContent()) ?? '').trim();
-    await answer.click();
-    await page.getByTestId('acc-answer-text').fill(ANSWER);
-    await page.waitForTimeout(300);
-    await screenshot(page, 'index-accountability-answer');
-    await page
-      .locator('.ant-modal:visible')
-      .getByRole('button', { name: /答\s*复/ })
-      .click();
-    await page
-      .locator('.ant-modal:visible')
-      .waitFor({ state: 'detached', timeout: 15_000 })
-      .catch(() => {});
+    const town = await apiSession(baseUrl, account);
+    try {
+      await switchUser(page, baseUrl, account);
+      await page.locator('[data-nav=indexAccountability]').click();
+      await page.getByTestId('acc-filter').getByText('待答复').click();
+      const row = page
+        .locator('[data-testid=acc-table] tbody tr.ant-table-row', { has: page.getByTestId('acc-answer') })
+        .first();
+      await row.waitFor({ timeout: 30_000 });
+      const unit = ((await row.getByTestId('acc-open').textContent()) ?? '').trim();
+      await row.getByTestId('acc-answer').click();
+      await page.getByTestId('acc-answer-text').fill(ANSWER);
+      // a photo of the meeting's minutes, uploaded as the answer is written
+      await page
+        .locator('.ant-modal:visible input[type=file]')
+        .setInputFiles(await jpeg('#e8e2d0', '会议纪要.jpg'));
+      await page.locator('.ant-modal:visible .ant-upload-list-item-done').waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(300);
+      await screenshot(page, 'index-accountability-answer');
+      await page
+        .locator('.ant-modal:visible')
+        .getByRole('button', { name: /答\s*复/ })
+        .click();
+      await page
+        .locator('.ant-modal:visible')
+        .waitFor({ state: 'detached', timeout: 15_000 })
+        .catch(() => {});
 
-    await page.getByTestId('logout').click();
-    await page.waitForURL(/\/login/);
-    await login(page, baseUrl, 'safety_office');
-    await page.locator('[data-nav=indexAccountability]').click();
-    await page.getByTestId('acc-filter').getByText('已答复').click();
-    const answered = page
-      .locator('[data-testid=acc-table] tbody tr.ant-table-row', { hasText: unit })
-      .first();
-    await answered.waitFor({ timeout: 30_000 });
-    await expect(answered.textContent()).resolves.toContain(ANSWER.slice(0, 10));
-    await answered.getByTestId('acc-accept').click();
-    await confirmDialog(page, /认\s*可/);
-    await page.getByTestId('acc-filter').getByText('已办结').click();
-    await page.locator('[data-testid=acc-table] tbody tr.ant-table-row', { hasText: unit }).first().waitFor();
-    await accLoaded(page);
-    await page.waitForTimeout(500); // the filter's sliding highlight
-    await screenshot(page, 'index-accountability-accepted');
+      // the safety office reads the answer with its document and history, and returns it
+      await switchUser(page, baseUrl, 'safety_office');
+      await page.locator('[data-nav=indexAccountability]').click();
+      await page.getByTestId('acc-filter').getByText('已答复').click();
+      const answered = page
+        .locator('[data-testid=acc-table] tbody tr.ant-table-row', { hasText: unit })
+        .first();
+      await answered.waitFor({ timeout: 30_000 });
+      await expect(answered.textContent()).resolves.toContain(ANSWER.slice(0, 10));
+      await answered.getByTestId('acc-open').click();
+      const drawer = page.getByTestId('acc-drawer');
+      await drawer.getByTestId('acc-history').waitFor({ timeout: 15_000 });
+      await page.waitForURL(/\?item=\d+/);
+      const itemId = Number(new URL(page.url()).searchParams.get('item'));
+      expect(await drawer.getByTestId('acc-documents').locator('img').count()).toBe(1);
+      await expect(drawer.getByTestId('acc-drawer-answer-text').textContent()).resolves.toContain(ANSWER);
+      const kinds = () =>
+        drawer.locator('[data-kind]').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+      await expect(kinds()).resolves.toEqual(['created', 'answered']);
+      await page.waitForTimeout(300); // the drawer's slide
+      await screenshot(page, 'index-accountability-item');
+      await drawer.getByTestId('acc-drawer-return').click();
+      await page.getByTestId('acc-return-reason').fill(GIVE_BACK);
+      await numberInput(page.locator('.ant-modal:visible'), 'acc-return-days').fill('5');
+      await page.waitForTimeout(300); // the dialog's fade
+      await screenshot(page, 'index-accountability-return');
+      await page
+        .locator('.ant-modal:visible')
+        .getByRole('button', { name: /退\s*回/ })
+        .click();
+      await drawer.locator('[data-kind=returned]').waitFor({ timeout: 15_000 });
+      await expect(drawer.getByTestId('acc-drawer-state').textContent()).resolves.toBe('待答复');
+      await expect(drawer.locator('[data-kind=returned]').textContent()).resolves.toContain(GIVE_BACK);
+      await drawer.locator('.ant-drawer-close').click();
+      await drawer.waitFor({ state: 'detached' });
+      expect(new URL(page.url()).searchParams.has('item')).toBe(false);
+
+      // the unit answers again (the answer dialog is walked above), then the safety office accepts
+      const item = await town.get<Item>(`/api/v1/index/accountability/${itemId}`);
+      expect(item.state).toBe('open');
+      await town.post(`/api/v1/index/accountability/${itemId}`, {
+        action: 'answer',
+        version: item.version,
+        text: ANSWER_AGAIN,
+      });
+      await page.getByTestId('acc-filter').getByText('全部').click();
+      await page.getByTestId('acc-filter').getByText('已答复').click();
+      const again = page.locator('[data-testid=acc-table] tbody tr.ant-table-row', {
+        hasText: ANSWER_AGAIN.slice(0, 8),
+      });
+      await again.first().waitFor({ timeout: 30_000 });
+      await again.first().getByTestId('acc-accept').click();
+      await confirmDialog(page, /认\s*可/);
+      await page.getByTestId('acc-filter').getByText('已办结').click();
+      await page
+        .locator('[data-testid=acc-table] tbody tr.ant-table-row', { hasText: unit })
+        .first()
+        .waitFor();
+      await accLoaded(page);
+      const closed = await town.get<{ state: string; history: { kind: string }[] }>(
+        `/api/v1/index/accountability/${itemId}`,
+      );
+      expect(closed.state).toBe('accepted');
+      expect(closed.history.map((h) => h.kind)).toEqual([
+        'created',
+        'answered',
+        'returned',
+        'answered',
+        'accepted',
+      ]);
+      await page.waitForTimeout(500); // the filter's sliding highlight
+      await screenshot(page, 'index-accountability-accepted');
+    } finally {
+      // the tests that follow are the safety office's, whatever happened above
+      // (a fresh load drops any drawer or dialog a failure left open)
+      if (current !== 'safety_office') await switchUser(page, baseUrl, 'safety_office');
+      else await page.goto(`${baseUrl}/index/accountability`);
+    }
   });
 
   it('edits the accountability ladder and the Monte Carlo settings of the scheme, and saves them', async () => {
@@ -624,9 +704,7 @@ describe('safety index: the monthly run and accountability (safety office)', () 
   });
 
   it("shows a town's staff only the villages of their town", async () => {
-    await page.getByTestId('logout').click();
-    await page.waitForURL(/\/login/);
-    await login(page, baseUrl, 'town_staff');
+    await switchUser(page, baseUrl, 'town_staff');
     await page.locator('[data-nav=safeVillages]').click();
     await page.waitForURL(/\/index\/safe-villages/);
     // the loaded page, or its error (said, not waited out)

@@ -5,9 +5,8 @@
 // timeline. Two browsers: the resident's phone, and one desk where the dispatcher and the grid worker take
 // turns. The test itself only asks the API for the grid's centroid, to stand the phone there.
 import type { Page } from 'playwright-core';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type Browser, launchBrowser, screenshot } from './harness';
+import { type Browser, jpeg, launchBrowser, screenshot } from './harness';
 import { DEMO_PASSWORD, login } from './pages';
 
 const PHONE = { width: 375, height: 667 };
@@ -34,11 +33,6 @@ async function centroidOf(baseUrl: string, code: string): Promise<{ lng: number;
   const [lng, lat] = units.items.find((u) => u.code === code)?.centroid ?? [0, 0];
   expect(lng).toBeGreaterThan(0);
   return { lng, lat };
-}
-
-async function jpeg(color: string) {
-  const img = sharp({ create: { width: 800, height: 600, channels: 3, background: color } });
-  return { name: 'IMG_0002.jpg', mimeType: 'image/jpeg', buffer: await img.jpeg({ quality: 80 }).toBuffer() };
 }
 
 async function logout(page: Page) {

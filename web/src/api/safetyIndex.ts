@@ -1,6 +1,7 @@
 // The safety index: shapes (mirroring server/src/modules/safety-index/{service,routes}.ts) and one typed
 // call per endpoint.
 import { ApiError, api, buildUrl, type Problem } from './client';
+import type { Media } from './events';
 import type { Page } from './types';
 
 const V1 = '/api/v1';
@@ -144,7 +145,28 @@ export interface AccountabilityItem {
   answeredAt: string | null;
   acceptedAt: string | null;
   createdAt: string;
+  /** The superior unit an overdue item was escalated to */
+  escalatedTo: number | null;
 }
+
+export type ItemHistoryKind = 'created' | 'answered' | 'returned' | 'accepted' | 'overdue' | 'escalated';
+/** One item with the unit, the answer's documents and its append-only history (oldest first). */
+export interface AccountabilityItemDetail extends AccountabilityItem {
+  unit: { id: number; code: string; name: string };
+  documents: Media[];
+  history: {
+    at: string;
+    kind: ItemHistoryKind;
+    by: string;
+    note: string | null;
+    details: Record<string, unknown>;
+  }[];
+}
+
+export type ItemActBody =
+  | { action: 'answer'; version: number; text: string; mediaIds?: number[] }
+  | { action: 'accept'; version: number }
+  | { action: 'return'; version: number; text: string; days?: number };
 
 export interface UnitExplanation {
   runId: number;
@@ -336,8 +358,10 @@ export const indexApi = {
     api.get<UnitExplanation>(`${V1}/index/runs/${runId}/units/${unitId}`),
   accountability: (query: { unit?: number; state?: string; page?: number; pageSize?: number }) =>
     api.get<Page<AccountabilityItem>>(`${V1}/index/accountability`, { query }),
-  actOnItem: (id: number, body: { action: 'answer' | 'accept'; version: number; text?: string }) =>
-    api.post<AccountabilityItem>(`${V1}/index/accountability/${id}`, body),
+  item: (id: number, signal?: AbortSignal) =>
+    api.get<AccountabilityItemDetail>(`${V1}/index/accountability/${id}`, { signal }),
+  actOnItem: (id: number, body: ItemActBody) =>
+    api.post<AccountabilityItemDetail>(`${V1}/index/accountability/${id}`, body),
   // public: no login
   publicPeriods: () =>
     api.get<{ periods: string[] }>(`${V1}/public/index/periods`, { allowUnauthenticated: true }),

@@ -1,15 +1,15 @@
 // The form of one action (reject, assign, reassign, return, resolve, reopen, merge, rate): a modal
 // with exactly the fields the action takes. It sends the version the drawer read; a 409 version
 // conflict goes back to the drawer (which reloads), every other refusal is shown here, in place.
-import { PlusOutlined } from '@ant-design/icons';
-import { Alert, Form, Input, Modal, Rate, Select, Space, Tag, Upload, type UploadFile } from 'antd';
+import { Alert, Form, Input, Modal, Rate, Select, Space, Tag } from 'antd';
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { isApiError } from '../../api/client';
 import { unitsApi } from '../../api/endpoints';
 import type { UnitRef } from '../../api/events';
-import { type EventAction, type EventDetail, eventsApi, type Media } from '../../api/events';
+import { type EventAction, type EventDetail, eventsApi } from '../../api/events';
+import { type PhotoFile, PhotoUpload, stillUploading, uploadedIds } from '../../components/PhotoUpload';
 import { useI18n } from '../../i18n';
-import { isAbort, useAsync } from '../../lib/useAsync';
+import { useAsync } from '../../lib/useAsync';
 import { loadDepartments } from './lookups';
 import {
   ACTION_SPECS,
@@ -39,10 +39,10 @@ export function ActionForm({ action, event, onDone, onConflict, onCancel }: Acti
   const [form] = Form.useForm<ActionValues>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [files, setFiles] = useState<UploadFile<{ items: Media[] }>[]>([]);
+  const [files, setFiles] = useState<PhotoFile[]>([]);
   const spec = ACTION_SPECS[action];
   const has = (f: (typeof spec.fields)[number]) => spec.fields.includes(f);
-  const uploading = files.some((f) => f.status === 'uploading');
+  const uploading = stillUploading(files);
 
   const submit = async () => {
     let values: ActionValues;
@@ -51,9 +51,7 @@ export function ActionForm({ action, event, onDone, onConflict, onCancel }: Acti
     } catch {
       return; // the form shows what is missing
     }
-    const mediaIds = files.flatMap((f) =>
-      f.status === 'done' ? (f.response?.items.map((m) => m.id) ?? []) : [],
-    );
+    const mediaIds = uploadedIds(files);
     setBusy(true);
     setError(null);
     try {
@@ -158,31 +156,15 @@ export function ActionForm({ action, event, onDone, onConflict, onCancel }: Acti
         )}
         {has('media') && (
           <Form.Item label={t('events.form.photos')}>
-            <Upload<{ items: Media[] }>
-              listType="picture-card"
-              accept="image/jpeg,image/png,image/webp,image/heic,image/heif"
-              multiple
-              fileList={files}
-              maxCount={MAX_PHOTOS}
-              onChange={({ fileList }) => setFiles(fileList)}
-              customRequest={({ file, onSuccess, onError }) => {
-                eventsApi.upload([file as File]).then(
-                  (r) => onSuccess?.(r),
-                  (e: unknown) => {
-                    if (!isAbort(e)) setError(errorText(e));
-                    onError?.(e as Error);
-                  },
-                );
-              }}
-              data-testid="action-upload"
-            >
-              {files.length >= MAX_PHOTOS ? null : (
-                <div>
-                  <PlusOutlined />
-                  <div className="event-upload-label">{t('events.form.upload')}</div>
-                </div>
-              )}
-            </Upload>
+            <PhotoUpload
+              files={files}
+              onChange={setFiles}
+              max={MAX_PHOTOS}
+              label={t('events.form.upload')}
+              labelClassName="event-upload-label"
+              onError={(e) => setError(errorText(e))}
+              testId="action-upload"
+            />
           </Form.Item>
         )}
       </Form>

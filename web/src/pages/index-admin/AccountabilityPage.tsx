@@ -1,25 +1,26 @@
 // Accountability (/index/accountability): the items the published index triggered — 预警, 抄告,
 // 督办, 挂牌 and 摘牌 — in the viewer's scope, filtered by state, overdue ones highlighted. The unit
-// answers with its rectification report; the safety office accepts the answer (a delisting is signed
-// off by the safety office or the superior unit).
+// answers with its rectification report and photos of its documents; the safety office (or the superior
+// unit) accepts the answer or returns it with what is missing and a new deadline (a delisting is signed
+// off without an answer). Each item opens in a drawer with its documents and history; a notification's
+// link (?item=N) opens the drawer directly.
 import { CheckOutlined, EditOutlined, ReloadOutlined, WarningOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Input, Modal, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
+import { isApiError } from '../../api/client';
 import { type AccountabilityAction, type AccountabilityItem, indexApi } from '../../api/safetyIndex';
 import { useUser } from '../../auth/AuthProvider';
 import { useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
-import { ACTION_COLORS, isConflict, namesOf, useIndexErrorText } from './bits';
+import { navigate, useLocation } from '../../router/router';
+import { ACTION_COLORS, namesOf, useIndexErrorText } from './bits';
+import { AnswerDialog, GiveBackDialog } from './ItemDialogs';
+import { ItemDrawer, STATE_COLORS } from './ItemDrawer';
 import { formatDate, formatDateTime, ITEM_STATES, isOverdue, itemActions } from './model';
 import './index-admin.css';
 
 const PAGE_SIZE = 15;
-const STATE_COLORS: Record<AccountabilityItem['state'], string> = {
-  open: 'processing',
-  overdue: 'error',
-  answered: 'warning',
-  accepted: 'success',
-};
+const BASE = '/index/accountability';
 
 type Filter = 'all' | AccountabilityItem['state'];
 
@@ -30,8 +31,15 @@ export default function AccountabilityPage() {
   const errorText = useIndexErrorText();
   const [filter, setFilter] = useState<Filter>('all');
   const [page, setPage] = useState(1);
-  const [answering, setAnswering] = useState<AccountabilityItem | null>(null);
+  const [dialog, setDialog] = useState<{ kind: 'answer' | 'giveBack'; item: AccountabilityItem } | null>(
+    null,
+  );
   const [busyId, setBusyId] = useState<number | null>(null);
+  const location = useLocation();
+  const openId = Number(location.search.get('item')) || null;
+  const detail = useAsync(openId ? (signal) => indexApi.item(openId, signal) : null, [openId], {
+    expected: (e) => isApiError(e, 404),
+  });
   const list = useAsync(async () => {
     const p = await indexApi.accountability({
       page,
@@ -45,11 +53,24 @@ export default function AccountabilityPage() {
   const items = list.data?.items ?? [];
   const unitName = (id: number) => list.data?.names.get(id)?.name ?? `#${id}`;
   const actionText = (a: string) => t(`indexadmin.acc.action.${a as AccountabilityAction}`);
+  const openItem = (id: number) => navigate(`${BASE}?item=${id}`);
+  const closeItem = () => navigate(BASE);
+  /** After an action: the list again, and the drawer if it is open. */
+  const refresh = () => {
+    list.reload();
+    if (openId) detail.reload();
+  };
+  const dialogTitle = (item: AccountabilityItem, kind: 'answer' | 'giveBack', unit: string) =>
+    t(kind === 'answer' ? 'indexadmin.acc.answerTitle' : 'indexadmin.acc.giveBackTitle', {
+      action: actionText(item.action),
+      unit,
+      period: item.period,
+    });
 
-  const accept = (item: AccountabilityItem) =>
+  const accept = (item: AccountabilityItem, unit = unitName(item.unitId)) =>
     modal.confirm({
       title: t(item.action === 'delisting' ? 'indexadmin.acc.signOffTitle' : 'indexadmin.acc.acceptTitle', {
-        unit: unitName(item.unitId),
+        unit,
         action: actionText(item.action),
       }),
       content: item.answer ? (
@@ -66,7 +87,7 @@ export default function AccountabilityPage() {
           void message.error(errorText(e));
         } finally {
           setBusyId(null);
-          list.reload();
+          refresh();
         }
       },
     });
@@ -148,7 +169,9 @@ export default function AccountabilityPage() {
               width: 220,
               render: (_, i) => (
                 <span className="ia-nowrap">
-                  <strong>{unitName(i.unitId)}</strong>
+                  <Typography.Link strong onClick={() => openItem(i.id)} data-testid="acc-open">
+                    {unitName(i.unitId)}
+                  </Typography.Link>
                   {list.data?.names.get(i.unitId)?.parent && (
                     <Typography.Text type="secondary" className="ia-parent">
                       {list.data.names.get(i.unitId)?.parent}
@@ -218,7 +241,7 @@ export default function AccountabilityPage() {
                       <Button
                         size="small"
                         icon={<EditOutlined />}
-                        onClick={() => setAnswering(i)}
+                        onClick={() => setDialog({ kind: 'answer', item: i })}
                         data-testid="acc-answer"
                       >
                         {t('indexadmin.acc.answerAction')}
@@ -244,89 +267,50 @@ export default function AccountabilityPage() {
           ]}
         />
       )}
-      {answering && (
-        <AnswerDialog
-          item={answering}
-          title={t('indexadmin.acc.answerTitle', {
-            action: actionText(answering.action),
-            unit: unitName(answering.unitId),
-            period: answering.period,
-          })}
-          onClose={() => setAnswering(null)}
-          onDone={() => {
-            setAnswering(null);
-            list.reload();
-          }}
+      {openId !== null && (
+        <ItemDrawer
+          item={detail.data}
+          loading={detail.loading}
+          error={
+            detail.error === undefined
+              ? null
+              : isApiError(detail.error, 404)
+                ? t('indexadmin.acc.itemNotFound')
+                : errorText(detail.error)
+          }
+          escalatedToName={escalatedTo(detail.data)}
+          can={detail.data ? itemActions(detail.data, who) : null}
+          onClose={closeItem}
+          onRetry={detail.reload}
+          onAnswer={() => detail.data && setDialog({ kind: 'answer', item: detail.data })}
+          onAccept={() => detail.data && accept(detail.data, detail.data.unit.name)}
+          onGiveBack={() => detail.data && setDialog({ kind: 'giveBack', item: detail.data })}
         />
       )}
+      {dialog &&
+        (() => {
+          const props = {
+            item: dialog.item,
+            title: dialogTitle(
+              dialog.item,
+              dialog.kind,
+              detail.data?.id === dialog.item.id ? detail.data.unit.name : unitName(dialog.item.unitId),
+            ),
+            onClose: () => setDialog(null),
+            onDone: () => {
+              setDialog(null);
+              refresh();
+            },
+          };
+          return dialog.kind === 'answer' ? <AnswerDialog {...props} /> : <GiveBackDialog {...props} />;
+        })()}
     </Card>
   );
 }
 
-function AnswerDialog({
-  item,
-  title,
-  onClose,
-  onDone,
-}: {
-  item: AccountabilityItem;
-  title: string;
-  onClose: () => void;
-  onDone: () => void;
-}) {
-  const { t } = useI18n();
-  const { message } = App.useApp();
-  const errorText = useIndexErrorText();
-  const [text, setText] = useState('');
-  const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async () => {
-    setTouched(true);
-    if (!text.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await indexApi.actOnItem(item.id, { action: 'answer', version: item.version, text: text.trim() });
-      void message.success(t('indexadmin.acc.answered'));
-      onDone();
-    } catch (e) {
-      setError(errorText(e));
-      if (isConflict(e)) onDone();
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Modal
-      open
-      title={title}
-      onCancel={onClose}
-      onOk={() => void submit()}
-      okText={t('indexadmin.acc.answerAction')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      destroyOnHidden
-      width={560}
-    >
-      <Typography.Paragraph type="secondary">
-        {t('indexadmin.acc.dueNote', { at: formatDateTime(item.dueAt) })}
-      </Typography.Paragraph>
-      <Input.TextArea
-        className="ia-gap-bottom-lg"
-        rows={6}
-        maxLength={5000}
-        showCount
-        value={text}
-        status={touched && !text.trim() ? 'error' : undefined}
-        onChange={(e) => setText(e.target.value)}
-        placeholder={t('indexadmin.acc.answerPlaceholder')}
-        data-testid="acc-answer-text"
-      />
-      {touched && !text.trim() && (
-        <Typography.Text type="danger">{t('indexadmin.acc.answerRequired')}</Typography.Text>
-      )}
-      {error && <Alert type="error" showIcon message={error} className="ia-gap-top" />}
-    </Modal>
-  );
+/** The unit an overdue item went up to, as its last escalation recorded it. */
+function escalatedTo(item: { history: { kind: string; details: Record<string, unknown> }[] } | undefined) {
+  const last = item?.history.filter((h) => h.kind === 'escalated').at(-1);
+  const to = last?.details.to as { name?: unknown } | undefined;
+  return typeof to?.name === 'string' ? to.name : null;
 }

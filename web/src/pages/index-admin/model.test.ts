@@ -437,15 +437,18 @@ describe('missing inputs and accountability items', () => {
     const open = { state: 'open', action: 'warning', unitId: 7 } as const;
     const answered = { state: 'answered', action: 'warning', unitId: 7 } as const;
     const delisting = { state: 'open', action: 'delisting', unitId: 7 } as const;
-    expect(itemActions(open, village)).toEqual({ answer: true, accept: false });
-    expect(itemActions(open, office)).toEqual({ answer: false, accept: false });
-    expect(itemActions({ ...open, state: 'overdue' }, village)).toEqual({ answer: true, accept: false });
-    expect(itemActions(answered, village)).toEqual({ answer: false, accept: false });
-    expect(itemActions(answered, office)).toEqual({ answer: false, accept: true });
-    expect(itemActions(answered, town)).toEqual({ answer: false, accept: true });
-    expect(itemActions({ ...answered, unitId: 3 }, town)).toEqual({ answer: false, accept: false });
-    expect(itemActions(delisting, office)).toEqual({ answer: false, accept: true });
-    expect(itemActions(delisting, village)).toEqual({ answer: false, accept: false });
+    const none = { answer: false, accept: false, giveBack: false };
+    expect(itemActions(open, village)).toEqual({ ...none, answer: true });
+    expect(itemActions(open, office)).toEqual(none);
+    expect(itemActions({ ...open, state: 'overdue' }, village)).toEqual({ ...none, answer: true });
+    expect(itemActions(answered, village)).toEqual(none);
+    expect(itemActions(answered, office)).toEqual({ ...none, accept: true, giveBack: true });
+    expect(itemActions(answered, town)).toEqual({ ...none, accept: true, giveBack: true });
+    expect(itemActions({ ...answered, unitId: 3 }, town)).toEqual(none);
+    // a delisting is signed off, not answered, so there is no answer to give back
+    expect(itemActions(delisting, office)).toEqual({ ...none, accept: true });
+    expect(itemActions(delisting, village)).toEqual(none);
+    expect(itemActions({ ...answered, state: 'accepted' }, office)).toEqual(none);
   });
   it('signs score changes with a real minus', () => {
     expect(formatChange(1.254)).toBe('+1.25');

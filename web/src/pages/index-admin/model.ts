@@ -701,15 +701,18 @@ export function isOverdue(item: Pick<AccountabilityItem, 'state' | 'dueAt'>, now
 export function itemActions(
   item: Pick<AccountabilityItem, 'state' | 'action' | 'unitId'>,
   user: { roles: readonly string[]; scopeUnitId: number | null },
-): { answer: boolean; accept: boolean } {
+): { answer: boolean; accept: boolean; giveBack: boolean } {
   const manage = user.roles.some((r) => r === 'safety_office' || r === 'admin');
   const superior =
     user.roles.some((r) => r === 'town_staff' || r === 'leader') && user.scopeUnitId !== item.unitId;
   const unitStaff = user.roles.some((r) => r === 'town_staff' || r === 'village_staff');
   const open = item.state === 'open' || item.state === 'overdue';
+  const judge = manage || superior;
   return {
     answer: open && item.action !== 'delisting' && unitStaff,
-    accept: (manage || superior) && (item.state === 'answered' || (item.action === 'delisting' && open)),
+    accept: judge && (item.state === 'answered' || (item.action === 'delisting' && open)),
+    /** An answer that does not do may go back to the unit with what is missing and a new deadline. */
+    giveBack: judge && item.state === 'answered',
   };
 }
 
