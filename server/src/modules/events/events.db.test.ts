@@ -6,6 +6,7 @@ import { createTestContext, type TestContext } from '../../../test/context.js';
 import type { App } from '../../http/types.js';
 import { JobRunner } from '../../jobs/index.js';
 import { SYSTEM } from '../access/actor.js';
+import { makeJpeg, multipart } from '../media/testing.js';
 import type { CreatedEvent, EventDetail } from './schema.js';
 import { type EventsAccount, type EventsDistrict, eventsAccounts, insertEventsDistrict } from './testing.js';
 
@@ -260,6 +261,40 @@ describe('intake', () => {
     // the dispatcher sees no reporter at all
     const seen = (await send('GET', `/api/v1/events/${ev.id}`, 'dispatcher')).json() as EventDetail;
     expect(seen.reporter).toBeNull();
+  });
+
+  it('shows a follower without an account the photos of the report through urls that carry a read grant', async () => {
+    const body = multipart([{ data: await makeJpeg(200, 150), filename: 'IMG_0001.jpg' }]);
+    const up = await app.inject({
+      method: 'POST',
+      url: '/api/v1/media',
+      payload: body.payload,
+      headers: body.headers,
+    });
+    expect(up.statusCode, up.body).toBe(201);
+    const [photo] = up.json().items as { id: number }[];
+    const res = await send('POST', '/api/v1/events', undefined, {
+      categoryCode: 'fire.ebike_charging',
+      answers: { where: 'lobby' },
+      description: '匿名反映，附照片',
+      location: d.point(0, 2),
+      mediaIds: [photo!.id],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const ev = res.json() as CreatedEvent;
+    // the bare url is the owner policy's to decide, and an anonymous request cannot show it follows
+    expect((await send('GET', `/api/v1/media/${photo!.id}`)).statusCode).toBe(403);
+    const [mine] = (
+      await send('POST', '/api/v1/events/followed', undefined, { tokens: [ev.followToken] })
+    ).json().items as EventDetail[];
+    const [media] = mine!.media;
+    expect(media?.url).toMatch(/\?exp=\d+&sig=/);
+    expect((await send('GET', media!.url)).statusCode).toBe(200);
+    expect((await send('GET', media!.thumbnailUrl as string)).statusCode).toBe(200);
+    // staff read the plain urls by their own right
+    const seen = (await send('GET', `/api/v1/events/${ev.id}`, 'dispatcher')).json() as EventDetail;
+    expect(seen.media[0]?.url).toBe(`/api/v1/media/${photo!.id}`);
+    expect((await send('GET', seen.media[0]!.url, 'dispatcher')).statusCode).toBe(200);
   });
 
   it('keeps a staff-filed resident’s contact for those who handle it, masked for others, and audits the read', async () => {

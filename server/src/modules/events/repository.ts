@@ -557,13 +557,6 @@ export async function insertReports(
   return new Set(rows.map((r) => r.id));
 }
 
-// ---- secrets ----
-
-export async function secret(q: Queryable, name: string, fresh: string): Promise<string> {
-  await q.query('INSERT INTO app_secret (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', [name, fresh]);
-  return (await one<{ value: string }>(q, 'SELECT value FROM app_secret WHERE name = $1', [name])).value;
-}
-
 // ---- the daily view and the metrics (set-based) ----
 
 /**

@@ -5,6 +5,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { Batcher, type BatcherStats } from '../../db/batcher.js';
 import { type Db, inAmbientTransaction, type Queryable } from '../../db/index.js';
+import { deploymentSecret } from '../../db/secrets.js';
 import { HttpErrors } from '../../http/errors.js';
 import type { Page } from '../../http/pagination.js';
 import type { JobQueue, Schedules } from '../../jobs/index.js';
@@ -182,7 +183,6 @@ type WrittenReport = { event: CreatedEvent | null };
 
 export class EventsService {
   private calendar: WorkCalendar = chinaWorkCalendar();
-  private secretValue: Promise<string> | null = null;
   private readonly categoryCache = new Map<string, Promise<CategoryDto>>();
   private readonly currentCategories = new Map<string, { at: number; value: Promise<CategoryDto | null> }>();
   /** Errors of batches whose COMMIT failed: they may have committed, so they are not written again. */
@@ -1281,13 +1281,22 @@ export class EventsService {
   }
 
   private secret(): Promise<string> {
-    this.secretValue ??= repo
-      .secret(this.db, 'events.reporter-key', randomBytes(32).toString('base64url'))
-      .catch((e) => {
-        this.secretValue = null;
-        throw e;
-      });
-    return this.secretValue;
+    return deploymentSecret(this.db, 'events.reporter-key');
+  }
+
+  /**
+   * The photos of an event as the viewer will fetch them. A resident following a report without an account
+   * is recognised by a follow token the browser's <img> cannot send, so their urls carry read grants.
+   */
+  private async mediaOf(
+    q: Queryable,
+    actor: Actor,
+    row: repo.EventRow,
+    facts: EventFacts,
+    known: MediaDto[] | undefined,
+  ): Promise<MediaDto[]> {
+    const media = known ?? (await this.media.listForOwner(q, 'event', row.id));
+    return actor.kind === 'anonymous' && facts.follows ? this.media.withReadGrants(media) : media;
   }
 
   private async keysOf(actor: Actor, tokens: readonly string[]): Promise<string[]> {
@@ -1659,7 +1668,7 @@ export class EventsService {
       closedAt: iso(row.closed_at),
       createdAt: row.created_at.toISOString(),
       updatedAt: row.updated_at.toISOString(),
-      media: opts.detail ? (known?.media ?? (await this.media.listForOwner(q, 'event', row.id))) : [],
+      media: opts.detail ? await this.mediaOf(q, actor, row, facts, known?.media) : [],
       actions: isTerminal(row.state)
         ? []
         : availableActions(

@@ -137,6 +137,51 @@ describe('attach and the owner policy', () => {
     expect(entry?.after.mediaIds).toEqual([item!.id]);
   });
 
+  it('a read grant in the url lets anyone read that one file and variant until it ends', async () => {
+    const [item] = await upload([{ data: await makeJpeg(64, 64) }], alice.cookie);
+    await attach([item!.id], 8);
+    expect((await get(item!.url)).statusCode).toBe(403); // the owner policy says no to anonymous originals
+    const [granted] = await ctx.services.media.withReadGrants([item!]);
+    expect(granted!.url).toMatch(/^\/api\/v1\/media\/\d+\?exp=\d+&sig=[\w-]{32}$/);
+    const res = await get(granted!.url);
+    expect(res.statusCode).toBe(200);
+    expect(Number(/max-age=(\d+)/.exec(String(res.headers['cache-control']))?.[1])).toBeLessThanOrEqual(
+      7 * 3600,
+    );
+    expect((await get(granted!.thumbnailUrl as string)).statusCode).toBe(200);
+    const { searchParams } = new URL(granted!.url, 'http://x');
+    const [exp, sig] = [searchParams.get('exp'), searchParams.get('sig') ?? ''];
+    // the original's grant is not the thumbnail's, another file's, a later expiry's, or a changed signature
+    const problem = async (url: string) => {
+      const r = await get(url);
+      return [r.statusCode, r.json().code];
+    };
+    expect(await problem(`${item!.thumbnailUrl}?exp=${exp}&sig=${sig}`)).toEqual([
+      403,
+      'media.grant_invalid',
+    ]);
+    expect(await problem(`/api/v1/media/${item!.id + 1000}?exp=${exp}&sig=${sig}`)).toEqual([
+      404,
+      'media.not_found',
+    ]);
+    expect(await problem(`${item!.url}?exp=${Number(exp) + 3600}&sig=${sig}`)).toEqual([
+      403,
+      'media.grant_invalid',
+    ]);
+    const flipped = `${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`;
+    expect(await problem(`${item!.url}?exp=${exp}&sig=${flipped}`)).toEqual([403, 'media.grant_invalid']);
+    // half a grant, or a malformed one, is bad input
+    expect((await get(`${item!.url}?exp=${exp}`)).statusCode).toBe(400);
+    expect((await get(`${item!.url}?exp=${exp}&sig=short`)).statusCode).toBe(400);
+    // once it has ended, it reads no more
+    ctx.clock.advance(7 * 3600_000);
+    try {
+      expect(await problem(granted!.url)).toEqual([403, 'media.grant_invalid']);
+    } finally {
+      ctx.clock.advance(-7 * 3600_000);
+    }
+  });
+
   it('attachments of an owner type nobody registered are 403 to everyone but the system', async () => {
     const [item] = await upload([{ data: makeMp4() }], alice.cookie);
     await ctx.db.tx((q) => ctx.services.media.attach(q, [item!.id], 'unregistered', 1, SYSTEM));

@@ -5,6 +5,7 @@ export const MediaErrors = defineErrors('media', {
   notFound: [404, 'Attachment not found'],
   noThumbnail: [404, 'This attachment has no thumbnail'],
   forbidden: [403, 'Not allowed to read this attachment'],
+  grantInvalid: [403, 'The link to this attachment has expired or is not valid; reload the page'],
   noFiles: [422, 'The request carries no file'],
   tooLarge: [413, 'The file is too large'],
   tooManyFiles: [413, 'Too many files in one request'],

@@ -15,3 +15,5 @@ export const ANONYMOUS_UPLOADS_PER_HOUR = 30;
 export const UNATTACHED_TTL_MS = 24 * 3600_000;
 /** Images whose pixel count exceeds this are refused before decoding (decompression bombs). */
 export const MAX_IMAGE_PIXELS = 100_000_000;
+/** How long a read grant in an attachment's url lasts (MediaService.withReadGrants): a follower's session. */
+export const READ_GRANT_TTL_MS = 6 * 3600_000;

@@ -8,7 +8,7 @@ import type { App } from '../../http/types.js';
 import { MediaErrors } from './errors.js';
 import { MAX_FILES_PER_REQUEST, MAX_VIDEO_BYTES } from './limits.js';
 import type { Variant } from './policy.js';
-import { idParams, uploadResult } from './schema.js';
+import { idParams, readGrant, uploadResult } from './schema.js';
 import type { MediaService } from './service.js';
 import type { ByteRange } from './storage.js';
 
@@ -65,6 +65,7 @@ export function mediaRoutes(app: App, media: MediaService): void {
               'Readable by the uploader while unattached; once attached, the owning module decides. ' +
               'ETag from the content hash; If-None-Match answers 304.',
             params: idParams,
+            querystring: readGrant,
             produces: [
               'image/jpeg',
               'image/png',
@@ -76,7 +77,7 @@ export function mediaRoutes(app: App, media: MediaService): void {
             ],
           },
         },
-        async (req, reply) => send(req, reply, media, req.params.id, variant),
+        async (req, reply) => send(req, reply, media, req.params.id, variant, req.query),
       );
     }
   });
@@ -103,11 +104,16 @@ async function send(
   media: MediaService,
   id: number,
   variant: Variant,
+  query: { exp?: number | undefined; sig?: string | undefined },
 ) {
-  const out = await media.read(req.actor, id, variant);
+  const grant =
+    query.exp !== undefined && query.sig !== undefined ? { exp: query.exp, sig: query.sig } : undefined;
+  const out = await media.read(req.actor, id, variant, grant);
+  // a granted read may be cached until the grant ends, not longer
+  const maxAge = grant ? Math.max(0, Math.min(86_400, Math.floor(grant.exp - Date.now() / 1000))) : 86_400;
   reply
     .header('ETag', out.etag)
-    .header('Cache-Control', 'private, max-age=86400')
+    .header('Cache-Control', `private, max-age=${maxAge}`)
     .header('X-Content-Type-Options', 'nosniff')
     .header('Content-Security-Policy', "default-src 'none'; sandbox")
     .header('Vary', 'Cookie, Authorization');

@@ -21,3 +21,21 @@ export type MediaDto = z.infer<typeof mediaDto>;
 export const uploadResult = z.object({ items: z.array(mediaDto) });
 
 export const idParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+/** A read grant carried in an attachment's url (both parts, or neither). */
+export const readGrant = z
+  .object({
+    exp: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 40)
+      .optional()
+      .describe('Unix seconds the grant ends'),
+    sig: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{32}$/)
+      .optional()
+      .describe('The grant’s signature'),
+  })
+  .strict()
+  .refine((g) => (g.exp === undefined) === (g.sig === undefined), 'exp and sig come together');

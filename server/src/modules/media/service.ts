@@ -1,16 +1,22 @@
 // Attachments: receive and check uploads, keep them in MediaStorage, attach them to the records of other
 // modules (events, hazards, disputes, patrols) and serve them to whoever the owning module allows.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Clock } from '../../clock.js';
 import type { Db, Queryable } from '../../db/index.js';
+import { deploymentSecret } from '../../db/secrets.js';
 import { type Actor, actorId, SYSTEM } from '../access/actor.js';
 import type { AuditService } from '../access/audit.js';
 import { MediaErrors } from './errors.js';
 import { inspectImage } from './image.js';
-import { ANONYMOUS_UPLOADS_PER_HOUR, MAX_FILES_PER_REQUEST, UNATTACHED_TTL_MS } from './limits.js';
+import {
+  ANONYMOUS_UPLOADS_PER_HOUR,
+  MAX_FILES_PER_REQUEST,
+  READ_GRANT_TTL_MS,
+  UNATTACHED_TTL_MS,
+} from './limits.js';
 import { isSystem, mediaPolicy, type OwnerPolicy, type Variant } from './policy.js';
 import * as repo from './repository.js';
 import type { MediaDto } from './schema.js';
@@ -211,11 +217,39 @@ export class MediaService {
     return (await repo.listByOwner(q, ownerType, ownerId)).map(toDto);
   }
 
-  /** Checks that actor may read the attachment (or its thumbnail) and returns how to send it. */
-  async read(actor: Actor, id: number, variant: Variant): Promise<Readout> {
+  /**
+   * Copies of attachments whose urls carry a read grant: a signature over the attachment, the variant and
+   * an expiry, so that whoever holds the url reads that one file until then without an account. For an
+   * owner module that shows a record to someone the owner policy cannot recognise from the request alone
+   * (a resident without an account following a report by its follow token: an <img> sends no token).
+   */
+  async withReadGrants(items: readonly MediaDto[], ttlMs = READ_GRANT_TTL_MS): Promise<MediaDto[]> {
+    if (items.length === 0) return [];
+    const secret = await this.grantSecret();
+    // expiries on a whole hour past the ttl, so that the urls (and the browser's cache of them) stay the same
+    // for an hour of reloads
+    const exp = Math.ceil((this.clock.now().getTime() + ttlMs) / 3_600_000) * 3600;
+    const grant = (url: string, id: number, variant: Variant) =>
+      `${url}?exp=${exp}&sig=${grantSignature(secret, id, variant, exp)}`;
+    return items.map((m) => ({
+      ...m,
+      url: grant(m.url, m.id, 'original'),
+      thumbnailUrl: m.thumbnailUrl ? grant(m.thumbnailUrl, m.id, 'thumbnail') : null,
+    }));
+  }
+
+  /** Checks that actor may read the attachment (or its thumbnail), or holds a valid read grant for it. */
+  async read(
+    actor: Actor,
+    id: number,
+    variant: Variant,
+    grant?: { exp: number; sig: string },
+  ): Promise<Readout> {
     const row = await repo.findMedia(this.db, id);
     if (!row) return MediaErrors.notFound.raise();
-    if (!(await this.mayRead(actor, row, variant))) {
+    const granted = grant ? await this.grantHolds(id, variant, grant) : false;
+    if (grant && !granted) return MediaErrors.grantInvalid.raise();
+    if (!granted && !(await this.mayRead(actor, row, variant))) {
       // 404 for strangers would hide existence, but ids are sequential anyway; 403 tells the client the truth
       return MediaErrors.forbidden.raise();
     }
@@ -235,6 +269,21 @@ export class MediaService {
       etag: `"${row.sha256}"`,
       open: (range) => this.storage.get(row.storage_key, range),
     };
+  }
+
+  private async grantHolds(
+    id: number,
+    variant: Variant,
+    grant: { exp: number; sig: string },
+  ): Promise<boolean> {
+    if (grant.exp * 1000 <= this.clock.now().getTime()) return false;
+    const want = Buffer.from(grantSignature(await this.grantSecret(), id, variant, grant.exp));
+    const got = Buffer.from(grant.sig);
+    return want.length === got.length && timingSafeEqual(want, got);
+  }
+
+  private grantSecret(): Promise<string> {
+    return deploymentSecret(this.db, 'media.read-grant');
   }
 
   private async mayRead(actor: Actor, row: repo.MediaRow, variant: Variant): Promise<boolean> {
@@ -329,6 +378,10 @@ async function stageOrClean(file: Readable, tmp: string): Promise<Staged> {
     await fsp.rm(tmp, { force: true });
     throw err;
   }
+}
+
+function grantSignature(secret: string, id: number, variant: Variant, exp: number): string {
+  return createHmac('sha256', secret).update(`${id}:${variant}:${exp}`).digest('base64url').slice(0, 32);
 }
 
 export function toDto(r: repo.MediaRow): MediaDto {
