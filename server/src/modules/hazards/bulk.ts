@@ -286,9 +286,3 @@ export function parseRows(rows: Cell[][]): ParsedTable {
   }
   return { map, rows: out, errors };
 }
-
-/** Text for a spreadsheet cell: a leading = + - @ (or a tab/CR) would be read as a formula, so it is quoted away. */
-export function csvText(s: string | null | undefined): string {
-  if (!s) return '';
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-}

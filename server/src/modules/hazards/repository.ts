@@ -1,4 +1,5 @@
 // Hazards' queries (no rules). Set-based SQL for the weekly consolidation and the metrics.
+import { sqlCsvCell, sqlCsvJoin, sqlCsvText, sqlIsoTime, sqlLocalDate } from '../../db/csv-sql.js';
 import { maybeOne, one, type Queryable } from '../../db/index.js';
 import type { Severity } from './domain/severity.js';
 import type { HazardState } from './domain/state-machine.js';
@@ -277,9 +278,10 @@ function where(f: ListFilter): { sql: string; params: unknown[] } {
 }
 
 /**
- * One page, newest first, and the number of matches (two statements, side by side). The count
- * stops at `countCap` matches when one is given (the exact count(*) of a 100,000-row scope costs ten
- * times the page: bench/hazards): `capped` then says the total is a lower bound.
+ * One page, newest first, and the number of matches, in one statement (one round trip: the count in a
+ * subquery, the page joined to it laterally, so an empty page still answers its count). The count stops
+ * at `countCap` matches when one is given (the exact count(*) of a 100,000-row scope costs ten times the
+ * page: bench/hazards): `capped` then says the total is a lower bound.
  */
 export async function listHazards(
   q: Queryable,
@@ -290,77 +292,94 @@ export async function listHazards(
 ): Promise<{ rows: HazardRow[]; total: number; capped: boolean }> {
   const w = where(f);
   const n = w.params.length;
-  // the page and the count run side by side (on PostgreSQL two pool connections; PGlite runs them in turn)
-  const [rows, count] = await Promise.all([
-    q.query<HazardRow>(
-      `SELECT h.* FROM hazard h ${w.sql} ORDER BY h.created_at DESC, h.id DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
-      [...w.params, limit, offset],
-    ),
-    countCap !== null
-      ? one<{ n: number }>(
-          q,
-          `SELECT count(*)::int AS n FROM (SELECT 1 FROM hazard h ${w.sql} LIMIT $${n + 1}) c`,
-          [...w.params, countCap + 1],
-        )
-      : one<{ n: number }>(q, `SELECT count(*)::int AS n FROM hazard h ${w.sql}`, w.params),
-  ]);
-  if (countCap !== null && count.n > countCap) return { rows, total: countCap, capped: true };
-  return { rows, total: count.n, capped: false };
+  const matches =
+    countCap !== null ? `(SELECT 1 FROM hazard h ${w.sql} LIMIT $${n + 3}) m` : `hazard h ${w.sql}`;
+  const found = await q.query<HazardRow & { list_total: number }>(
+    `SELECT c.list_total, p.*
+     FROM (SELECT count(*)::int AS list_total FROM ${matches}) c
+     LEFT JOIN LATERAL (
+       SELECT h.* FROM hazard h ${w.sql} ORDER BY h.created_at DESC, h.id DESC LIMIT $${n + 1} OFFSET $${n + 2}
+     ) p ON true`,
+    countCap !== null ? [...w.params, limit, offset, countCap + 1] : [...w.params, limit, offset],
+  );
+  const total = found[0]?.list_total ?? 0;
+  const rows: HazardRow[] = [];
+  for (const { list_total: _, ...row } of found) if (row.id !== null) rows.push(row);
+  if (countCap !== null && total > countCap) return { rows, total: countCap, capped: true };
+  return { rows, total, capped: false };
 }
 
+/** What the export reads per row: its line's own cells formatted by the database, and the keys to name. */
+export type ExportLine = {
+  /** The cells before the names: tracking number … state. */
+  head: string;
+  domain_id: number;
+  domain_version: number;
+  aspect_code: string;
+  /** The code of the unit the hazard lies in (the last of its path). */
+  unit_code: string;
+  /** The cells after the names: the town routed to … updated at. */
+  tail: string;
+  /** The keyset: created_at as text (microseconds kept) and the id. */
+  key_at: string;
+  id: number;
+};
+
 /**
- * The export's keyset: up to `limit` rows after (created_at, id) in the list's order (newest first), so a
- * list of any size is read a batch at a time through the (created_at, id) index.
+ * The export's keyset: up to `limit` rows after `before` (created_at as text, id) in the list's order
+ * (newest first), so a list of any size is read a batch at a time through the (created_at, id) index.
+ * The database writes each row's cells (RFC 4180 quoting, the formula guard, dates): the driver decodes a
+ * few text columns per row, not two dozen typed ones. `labels` names the severities; `offsetMinutes` is
+ * the local time's offset for the found and closed-out dates.
  */
-export function hazardsBefore(
+export function exportLines(
   q: Queryable,
   f: ListFilter,
-  before: { createdAt: Date; id: number } | null,
+  before: { at: string; id: number } | null,
   limit: number,
-): Promise<ExportRow[]> {
+  labels: Record<Severity, string>,
+  offsetMinutes: number,
+): Promise<ExportLine[]> {
   const w = where(f);
   const n = w.params.length;
-  const params: unknown[] = [...w.params, limit];
+  const params: unknown[] = [...w.params, limit, JSON.stringify(labels)];
   let keyset = '';
   if (before) {
-    keyset = `${w.sql ? ' AND' : 'WHERE'} (h.created_at, h.id) < ($${n + 2}, $${n + 3})`;
-    params.push(before.createdAt, before.id);
+    keyset = `${w.sql ? ' AND' : 'WHERE'} (h.created_at, h.id) < ($${n + 3}::timestamptz, $${n + 4})`;
+    params.push(before.at, before.id);
   }
-  return q.query<ExportRow>(
-    `SELECT ${EXPORT_COLS.map((c) => `h.${c}`).join(', ')} FROM hazard h ${w.sql}${keyset}
+  const head = sqlCsvJoin([
+    sqlCsvCell('h.tracking_no'),
+    sqlCsvCell('h.domain_code'),
+    sqlCsvCell('h.aspect_code'),
+    sqlCsvCell(`$${n + 2}::jsonb ->> h.severity`),
+    sqlCsvText('h.description'),
+    sqlCsvText('h.rule_broken'),
+    sqlCsvCell('h.source'),
+    'h.lng::text',
+    'h.lat::text',
+    sqlCsvText('h.address'),
+    `COALESCE(h.place_id::text, '')`,
+    sqlLocalDate('h.created_at', offsetMinutes),
+    sqlLocalDate('h.closed_out_at', offsetMinutes),
+    sqlCsvCell('h.state'),
+  ]);
+  const tail = sqlCsvJoin([
+    sqlCsvCell(`split_part(h.town_path, '/', -2)`),
+    `COALESCE(h.department_id::text, '')`,
+    sqlIsoTime('h.due_at'),
+    `CASE WHEN h.listed THEN '是' ELSE '否' END`,
+    'h.version::text',
+    sqlIsoTime('h.updated_at'),
+  ]);
+  return q.query<ExportLine>(
+    `SELECT ${head} AS head, h.domain_id, h.domain_version, h.aspect_code,
+       split_part(h.unit_path, '/', -2) AS unit_code, ${tail} AS tail, h.created_at::text AS key_at, h.id
+     FROM hazard h ${w.sql}${keyset}
      ORDER BY h.created_at DESC, h.id DESC LIMIT $${n + 1}`,
     params,
   );
 }
-
-/** What the export writes (half the row: the driver's parsing is most of an export's cost). */
-const EXPORT_COLS = [
-  'id',
-  'tracking_no',
-  'domain_id',
-  'domain_version',
-  'domain_code',
-  'aspect_code',
-  'severity',
-  'description',
-  'rule_broken',
-  'source',
-  'lng',
-  'lat',
-  'address',
-  'place_id',
-  'created_at',
-  'closed_out_at',
-  'state',
-  'unit_path',
-  'town_path',
-  'department_id',
-  'due_at',
-  'listed',
-  'version',
-  'updated_at',
-] as const;
-export type ExportRow = Pick<HazardRow, (typeof EXPORT_COLS)[number]>;
 
 // ---- bulk (the import) ----
 
