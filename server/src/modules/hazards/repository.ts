@@ -1,6 +1,8 @@
 // Hazards' queries (no rules). Set-based SQL for the weekly consolidation and the metrics.
 import { sqlCsvCell, sqlCsvJoin, sqlCsvText, sqlIsoTime, sqlLocalDate } from '../../db/csv-sql.js';
 import { maybeOne, one, type Queryable } from '../../db/index.js';
+import { appendTimelineStep, type TimelineTable, timelineSteps } from '../../db/timeline.js';
+import { Where } from '../../db/where.js';
 import type { Severity } from './domain/severity.js';
 import type { HazardState } from './domain/state-machine.js';
 import type { HazardSource } from './schema.js';
@@ -163,35 +165,18 @@ export type TimelineRow = {
   details: Record<string, unknown>;
 };
 
+const TIMELINE: TimelineTable = { table: 'hazard_timeline', owner: 'hazard_id' };
+
 /** Appends a step (the caller holds the hazard's row lock, so seq cannot race). */
-export async function appendTimeline(
+export function appendTimeline(
   q: Queryable,
   t: Omit<TimelineRow, 'seq'> & { county_code: string },
 ): Promise<void> {
-  await q.query(
-    `INSERT INTO hazard_timeline (hazard_id, seq, county_code, at, kind, from_state, to_state, by_name, as_role, details)
-     SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9
-     FROM hazard_timeline WHERE hazard_id = $1`,
-    [
-      t.hazard_id,
-      t.county_code,
-      t.at,
-      t.kind,
-      t.from_state,
-      t.to_state,
-      t.by_name,
-      t.as_role,
-      JSON.stringify(t.details),
-    ],
-  );
+  return appendTimelineStep(q, TIMELINE, { ...t, ownerId: t.hazard_id });
 }
 
 export function timeline(q: Queryable, hazardId: number): Promise<TimelineRow[]> {
-  return q.query<TimelineRow>(
-    `SELECT hazard_id, seq, at, kind, from_state, to_state, by_name, as_role, details
-     FROM hazard_timeline WHERE hazard_id = $1 ORDER BY seq`,
-    [hazardId],
-  );
+  return timelineSteps<TimelineRow>(q, TIMELINE, hazardId);
 }
 
 // ---- lists ----
@@ -226,55 +211,47 @@ export interface ListFilter {
 const REVIEW_STATES = `('triaged', 'confirmed', 'consolidated', 'verifying')`;
 const RECTIFY_STATES = `('assigned', 'rectifying', 'verifying')`;
 
-function where(f: ListFilter): { sql: string; params: unknown[] } {
-  const c: string[] = [];
-  const p: unknown[] = [];
-  const $ = (v: unknown) => {
-    p.push(v);
-    return `$${p.length}`;
-  };
-  if (f.unitPath) c.push(`h.unit_path LIKE ${$(f.unitPath)} || '%'`);
+function where(f: ListFilter): Where {
+  const w = new Where();
+  if (f.unitPath) w.add(`h.unit_path LIKE ? || '%'`, f.unitPath);
   if (f.department) {
-    const d = $(f.department.id);
+    const d = w.$(f.department.id);
     const mine =
-      f.department.accountId === null ? '' : ` OR h.reporter_account_id = ${$(f.department.accountId)}`;
-    c.push(`(h.department_id = ${d} OR (h.assignee_kind = 'department' AND h.assignee_id = ${d})${mine})`);
+      f.department.accountId === null ? '' : ` OR h.reporter_account_id = ${w.$(f.department.accountId)}`;
+    w.add(`(h.department_id = ${d} OR (h.assignee_kind = 'department' AND h.assignee_id = ${d})${mine})`);
   }
-  if (f.states?.length) c.push(`h.state = ANY(${$(f.states)}::text[])`);
-  if (f.domainCode) c.push(`h.domain_code = ${$(f.domainCode)}`);
-  if (f.aspectCode) c.push(`h.aspect_code = ${$(f.aspectCode)}`);
-  if (f.severities?.length) c.push(`h.severity = ANY(${$(f.severities)}::text[])`);
-  if (f.sources?.length) c.push(`h.source = ANY(${$(f.sources)}::text[])`);
-  if (f.townId !== undefined) c.push(`h.town_id = ${$(f.townId)}`);
-  if (f.departmentId !== undefined) c.push(`h.department_id = ${$(f.departmentId)}`);
-  if (f.placeId !== undefined) c.push(`h.place_id = ${$(f.placeId)}`);
-  if (f.batch) c.push(`h.batch = ${$(f.batch)}`);
-  if (f.listed !== undefined) c.push(`h.listed = ${$(f.listed)}`);
-  if (f.from) c.push(`h.created_at >= ${$(f.from)}`);
-  if (f.to) c.push(`h.created_at < ${$(f.to)}`);
-  if (f.reporterAccountId !== undefined) c.push(`h.reporter_account_id = ${$(f.reporterAccountId)}`);
+  if (f.states?.length) w.add('h.state = ANY(?::text[])', f.states);
+  if (f.domainCode) w.add('h.domain_code = ?', f.domainCode);
+  if (f.aspectCode) w.add('h.aspect_code = ?', f.aspectCode);
+  if (f.severities?.length) w.add('h.severity = ANY(?::text[])', f.severities);
+  if (f.sources?.length) w.add('h.source = ANY(?::text[])', f.sources);
+  if (f.townId !== undefined) w.add('h.town_id = ?', f.townId);
+  if (f.departmentId !== undefined) w.add('h.department_id = ?', f.departmentId);
+  if (f.placeId !== undefined) w.add('h.place_id = ?', f.placeId);
+  if (f.batch) w.add('h.batch = ?', f.batch);
+  if (f.listed !== undefined) w.add('h.listed = ?', f.listed);
+  if (f.from) w.add('h.created_at >= ?', f.from);
+  if (f.to) w.add('h.created_at < ?', f.to);
+  if (f.reporterAccountId !== undefined) w.add('h.reporter_account_id = ?', f.reporterAccountId);
   if (f.review) {
     const parts: string[] = [];
-    if (f.review.townPath !== null) parts.push(`h.town_path LIKE ${$(f.review.townPath)} || '%'`);
-    if (f.review.departmentId !== null) parts.push(`h.department_id = ${$(f.review.departmentId)}`);
-    c.push(parts.length ? `h.state IN ${REVIEW_STATES} AND (${parts.join(' OR ')})` : 'false');
+    if (f.review.townPath !== null) parts.push(`h.town_path LIKE ${w.$(f.review.townPath)} || '%'`);
+    if (f.review.departmentId !== null) parts.push(`h.department_id = ${w.$(f.review.departmentId)}`);
+    w.add(parts.length ? `h.state IN ${REVIEW_STATES} AND (${parts.join(' OR ')})` : 'false');
   }
   if (f.rectify) {
     const parts: string[] = [];
     if (f.rectify.unitPath !== null)
-      parts.push(`(h.assignee_kind = 'unit' AND h.assignee_path LIKE ${$(f.rectify.unitPath)} || '%')`);
+      parts.push(`(h.assignee_kind = 'unit' AND h.assignee_path LIKE ${w.$(f.rectify.unitPath)} || '%')`);
     if (f.rectify.placePath !== null)
-      parts.push(`(h.assignee_kind = 'place' AND h.assignee_path LIKE ${$(f.rectify.placePath)} || '%')`);
+      parts.push(`(h.assignee_kind = 'place' AND h.assignee_path LIKE ${w.$(f.rectify.placePath)} || '%')`);
     if (f.rectify.departmentId !== null)
-      parts.push(`(h.assignee_kind = 'department' AND h.assignee_id = ${$(f.rectify.departmentId)})`);
-    c.push(parts.length ? `h.state IN ${RECTIFY_STATES} AND (${parts.join(' OR ')})` : 'false');
+      parts.push(`(h.assignee_kind = 'department' AND h.assignee_id = ${w.$(f.rectify.departmentId)})`);
+    w.add(parts.length ? `h.state IN ${RECTIFY_STATES} AND (${parts.join(' OR ')})` : 'false');
   }
-  if (f.overdueAt) c.push(`h.state IN ('assigned', 'rectifying') AND h.due_at < ${$(f.overdueAt)}`);
-  if (f.text) {
-    const t = $(f.text);
-    c.push(`(h.tracking_no = ${t} OR h.description ILIKE '%' || ${t} || '%')`);
-  }
-  return { sql: c.length ? `WHERE ${c.join(' AND ')}` : '', params: p };
+  if (f.overdueAt) w.add(`h.state IN ('assigned', 'rectifying') AND h.due_at < ?`, f.overdueAt);
+  if (f.text) w.add(`(h.tracking_no = ? OR h.description ILIKE '%' || ? || '%')`, f.text);
+  return w;
 }
 
 /**
