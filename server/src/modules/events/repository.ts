@@ -1,5 +1,7 @@
 // Events' queries (no rules). Set-based SQL for the daily view and the metrics.
 import { maybeOne, one, type Queryable } from '../../db/index.js';
+import { appendTimelineStep, type TimelineTable, timelineSteps } from '../../db/timeline.js';
+import { Where } from '../../db/where.js';
 import type { EventState } from './domain/state-machine.js';
 
 export type EventRow = {
@@ -154,35 +156,18 @@ export type TimelineRow = {
   details: Record<string, unknown>;
 };
 
+const TIMELINE: TimelineTable = { table: 'event_timeline', owner: 'event_id' };
+
 /** Appends a step (the caller holds the event's row lock, so seq cannot race). */
-export async function appendTimeline(
+export function appendTimeline(
   q: Queryable,
   t: Omit<TimelineRow, 'seq'> & { county_code: string },
 ): Promise<void> {
-  await q.query(
-    `INSERT INTO event_timeline (event_id, seq, county_code, at, kind, from_state, to_state, by_name, as_role, details)
-     SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9
-     FROM event_timeline WHERE event_id = $1`,
-    [
-      t.event_id,
-      t.county_code,
-      t.at,
-      t.kind,
-      t.from_state,
-      t.to_state,
-      t.by_name,
-      t.as_role,
-      JSON.stringify(t.details),
-    ],
-  );
+  return appendTimelineStep(q, TIMELINE, { ...t, ownerId: t.event_id });
 }
 
 export function timeline(q: Queryable, eventId: number): Promise<TimelineRow[]> {
-  return q.query<TimelineRow>(
-    `SELECT event_id, seq, at, kind, from_state, to_state, by_name, as_role, details
-     FROM event_timeline WHERE event_id = $1 ORDER BY seq`,
-    [eventId],
-  );
+  return timelineSteps<TimelineRow>(q, TIMELINE, eventId);
 }
 
 // ---- reporters ----
@@ -247,44 +232,32 @@ export interface ListFilter {
   trackingNos?: string[];
 }
 
-function where(f: ListFilter): { sql: string; params: unknown[] } {
-  const c: string[] = [];
-  const p: unknown[] = [];
-  const add = (sql: string, v: unknown) => {
-    p.push(v);
-    c.push(sql.replaceAll('?', `$${p.length}`));
-  };
-  if (f.states?.length) add('e.state = ANY(?::text[])', f.states);
-  if (f.categoryCodes?.length) add('e.category_code = ANY(?::text[])', f.categoryCodes);
-  if (f.unitPath) add(`e.unit_path LIKE ? || '%'`, f.unitPath);
-  if (f.from) add('e.created_at >= ?', f.from);
-  if (f.to) add('e.created_at < ?', f.to);
-  if (f.trackingNos?.length) add('e.tracking_no = ANY(?::text[])', f.trackingNos);
+function where(f: ListFilter): Where {
+  const w = new Where();
+  if (f.states?.length) w.add('e.state = ANY(?::text[])', f.states);
+  if (f.categoryCodes?.length) w.add('e.category_code = ANY(?::text[])', f.categoryCodes);
+  if (f.unitPath) w.add(`e.unit_path LIKE ? || '%'`, f.unitPath);
+  if (f.from) w.add('e.created_at >= ?', f.from);
+  if (f.to) w.add('e.created_at < ?', f.to);
+  if (f.trackingNos?.length) w.add('e.tracking_no = ANY(?::text[])', f.trackingNos);
   if (f.reporterKeys) {
-    add(
+    w.add(
       'EXISTS (SELECT 1 FROM event_reporter r WHERE r.event_id = e.id AND r.reporter_key = ANY(?::text[]))',
       f.reporterKeys,
     );
   }
   if (f.queue) {
     const parts: string[] = [];
-    if (f.queue.unitPath !== null) {
-      p.push(f.queue.unitPath);
-      parts.push(`(e.assignee_kind = 'unit' AND e.assignee_path LIKE $${p.length} || '%')`);
-    }
-    if (f.queue.departmentId !== null) {
-      p.push(f.queue.departmentId);
-      parts.push(`(e.assignee_kind = 'department' AND e.assignee_id = $${p.length})`);
-    }
-    c.push(parts.length ? `e.state IN ('assigned', 'in_progress') AND (${parts.join(' OR ')})` : 'false');
+    if (f.queue.unitPath !== null)
+      parts.push(`(e.assignee_kind = 'unit' AND e.assignee_path LIKE ${w.$(f.queue.unitPath)} || '%')`);
+    if (f.queue.departmentId !== null)
+      parts.push(`(e.assignee_kind = 'department' AND e.assignee_id = ${w.$(f.queue.departmentId)})`);
+    w.add(parts.length ? `e.state IN ('assigned', 'in_progress') AND (${parts.join(' OR ')})` : 'false');
   }
-  if (f.department !== undefined) add(`e.assignee_kind = 'department' AND e.assignee_id = ?`, f.department);
-  if (f.overdueAt) add(`e.state IN ('assigned', 'in_progress') AND e.due_at < ?`, f.overdueAt);
-  if (f.text) {
-    p.push(f.text);
-    c.push(`(e.tracking_no = $${p.length} OR e.description ILIKE '%' || $${p.length} || '%')`);
-  }
-  return { sql: c.length ? `WHERE ${c.join(' AND ')}` : '', params: p };
+  if (f.department !== undefined) w.add(`e.assignee_kind = 'department' AND e.assignee_id = ?`, f.department);
+  if (f.overdueAt) w.add(`e.state IN ('assigned', 'in_progress') AND e.due_at < ?`, f.overdueAt);
+  if (f.text) w.add(`(e.tracking_no = ? OR e.description ILIKE '%' || ? || '%')`, f.text);
+  return w;
 }
 
 export async function listEvents(

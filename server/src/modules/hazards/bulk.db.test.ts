@@ -227,7 +227,7 @@ describe('export', () => {
         'fire',
         'fire_facilities',
         '一般',
-        i === 0 ? '=HYPERLINK("x")' : `导出测试 ${i}`,
+        i === 0 ? '=HYPERLINK("x")' : i === 1 ? '逗号, "引号"' : `导出测试 ${i}`,
         p.lng,
         p.lat,
         '',
@@ -246,6 +246,12 @@ describe('export', () => {
     expect(lines).toHaveLength(1 + 1205);
     expect(res.body).toContain(`"'=HYPERLINK(""x"")"`);
     expect(res.body).not.toMatch(/,=HYPERLINK/);
+    // the database writes the cells (quoting, dates), the service the names (taxonomy, units)
+    const quoted = lines.find((l) => l.includes('逗号'))!;
+    expect(quoted).toContain(',"逗号, ""引号""",');
+    expect(quoted).toMatch(
+      /,2026-11-21,,reported,消防,[^,]+,330304\S*,[^,]+,,,,否,1,20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
+    );
     // the same rows as the list, in its order
     const list = (
       await get('/api/v1/hazards?aspect=fire_facilities&domain=fire&pageSize=5', 'town')

@@ -4,14 +4,14 @@
 // HazardsService.importFile. The file itself is read by lib/table-reader.ts. The export writes these
 // headings first, so an exported list is an import file (its tracking numbers are refused as recorded).
 import {
-  type Cell,
-  type Crs,
-  cellText,
-  normalizeHeading,
-  parseCrs,
-  parseNumber,
-  type RowError,
-} from '../../lib/table-reader.js';
+  type ColumnSpec,
+  type ColumnMap as Columns,
+  headingIndex,
+  mapColumns as mapTableColumns,
+  readPoint,
+  readRows,
+} from '../../lib/table-columns.js';
+import { type Cell, type Crs, cellText, type RowError } from '../../lib/table-reader.js';
 import { SEVERITIES, SEVERITY_LABELS, type Severity } from './domain/severity.js';
 import { HAZARD_SOURCES, type HazardSource, MAX_DESCRIPTION } from './schema.js';
 
@@ -50,16 +50,18 @@ export const COLUMN_NAMES: Record<Field, readonly string[]> = {
   found_on: ['发现日期', '发现时间', '上报日期', 'found_on'],
   closed_on: ['销号日期', '销号时间', 'closed_on'],
 };
-/** Without these nothing can be imported (coordinates too: there is no geocoder). */
-const REQUIRED_COLUMNS: readonly Field[] = ['domain', 'aspect', 'severity', 'description', 'lng', 'lat'];
-/** Where the header row may be: an exported list often has a title row or two above it. */
-const HEADER_SEARCH_ROWS = 10;
+/** The header row is the one naming a description column; without the required columns (coordinates too:
+ * there is no geocoder) nothing can be imported. */
+const SPEC: ColumnSpec<Field> = {
+  fields: FIELDS,
+  names: COLUMN_NAMES,
+  marker: 'description',
+  required: ['domain', 'aspect', 'severity', 'description', 'lng', 'lat'],
+};
 export const MAX_RULE = 500;
 export const MAX_ADDRESS = 300;
 
-const HEADING_TO_FIELD = new Map<string, Field>(
-  FIELDS.flatMap((f) => COLUMN_NAMES[f].map((n) => [normalizeHeading(n), f] as const)),
-);
+const HEADING_TO_FIELD = headingIndex(SPEC);
 
 const SEVERITY_BY_WORD = new Map<string, Severity>(
   SEVERITIES.flatMap((s) => [
@@ -99,51 +101,11 @@ export function parseLocalDate(c: Cell): string | null {
   return date.toISOString().slice(0, 10);
 }
 
-export interface ColumnMap {
-  headerRow: number;
-  fields: Partial<Record<Field, { index: number; heading: string }>>;
-  ignored: string[];
-}
+export type ColumnMap = Columns<Field>;
 
 /** Finds the header row (the first of the top rows naming a description column) and maps its columns. */
 export function mapColumns(rows: Cell[][]): { map: ColumnMap; errors: RowError[] } {
-  const errors: RowError[] = [];
-  let at = rows
-    .slice(0, HEADER_SEARCH_ROWS)
-    .findIndex((r) =>
-      r.some((c) => typeof c === 'string' && HEADING_TO_FIELD.get(normalizeHeading(c)) === 'description'),
-    );
-  if (at < 0) at = rows.findIndex((r) => r.some((c) => cellText(c) !== ''));
-  if (at < 0) at = 0;
-  const map: ColumnMap = { headerRow: at + 1, fields: {}, ignored: [] };
-  for (const [index, c] of (rows[at] ?? []).entries()) {
-    const heading = cellText(c);
-    if (!heading) continue;
-    const field = HEADING_TO_FIELD.get(normalizeHeading(heading));
-    if (!field) {
-      map.ignored.push(heading);
-      continue;
-    }
-    const seen = map.fields[field];
-    if (seen)
-      errors.push({
-        row: at + 1,
-        column: heading,
-        code: 'duplicate_column',
-        message: `两列都表示“${COLUMN_NAMES[field][0]}” / Two columns mean ${field}: "${seen.heading}" and "${heading}"`,
-      });
-    else map.fields[field] = { index, heading };
-  }
-  for (const f of REQUIRED_COLUMNS) {
-    if (!map.fields[f])
-      errors.push({
-        row: at + 1,
-        column: COLUMN_NAMES[f][0],
-        code: 'missing_column',
-        message: `缺少“${COLUMN_NAMES[f][0]}”列 / No column ${f}`,
-      });
-  }
-  return { map, errors };
+  return mapTableColumns(rows, SPEC, HEADING_TO_FIELD);
 }
 
 /** A row read from the file; each field present only when it was valid. */
@@ -171,31 +133,9 @@ export interface ParsedTable {
 
 /** Reads every data row below the header; rows whose known columns are all empty are skipped. */
 export function parseRows(rows: Cell[][]): ParsedTable {
-  const { map, errors } = mapColumns(rows);
-  const out: ParsedRow[] = [];
-  if (errors.length) return { map, rows: out, errors };
-  const known = Object.values(map.fields).map((f) => f.index);
-  for (let i = map.headerRow; i < rows.length; i++) {
-    const cells = rows[i] ?? [];
-    if (known.every((k) => cellText(cells[k]) === '')) continue;
-    const rowNo = i + 1;
-    const r: ParsedRow = { row: rowNo };
-    const cell = (f: Field): Cell => {
-      const col = map.fields[f];
-      return col ? (cells[col.index] ?? null) : null;
-    };
-    const column = (f: Field) => map.fields[f]?.heading ?? COLUMN_NAMES[f][0]!;
-    const fail = (f: Field, code: string, message: string) =>
-      errors.push({ row: rowNo, column: column(f), code, message });
-    const text = (f: Field, max: number): string | null | undefined => {
-      const s = cellText(cell(f));
-      if (!s) return null;
-      if ([...s].length > max) {
-        fail(f, 'too_long', `“${column(f)}”超过 ${max} 个字 / ${f} is longer than ${max} characters`);
-        return undefined;
-      }
-      return s;
-    };
+  return readRows(rows, SPEC, HEADING_TO_FIELD, (c) => {
+    const { cell, column, fail, text } = c;
+    const r: ParsedRow = { row: c.row };
     const required = (f: Field, what: string): string | undefined => {
       const s = cellText(cell(f));
       if (!s) fail(f, 'missing_value', `“${column(f)}”为空 / The ${what} is empty`);
@@ -257,38 +197,8 @@ export function parseRows(rows: Cell[][]): ParsedTable {
       else fail(f, 'invalid_date', `“${t}”不是日期（如 2026-11-23）/ Not a date YYYY-MM-DD`);
     }
 
-    const lngText = cellText(cell('lng'));
-    const latText = cellText(cell('lat'));
-    if (!lngText || !latText) {
-      fail(
-        !lngText ? 'lng' : 'lat',
-        'missing_coordinates',
-        '缺少经纬度，无法定位 / No coordinates: the hazard cannot be located (there is no geocoder)',
-      );
-    } else {
-      const lng = parseNumber(cell('lng'));
-      const lat = parseNumber(cell('lat'));
-      const crs = parseCrs(cell('crs'));
-      if (lng === null || Math.abs(lng) > 180)
-        fail('lng', 'invalid_coordinates', `经度“${lngText}”无效 / "${lngText}" is not a longitude`);
-      if (lat === null || Math.abs(lat) > 90)
-        fail('lat', 'invalid_coordinates', `纬度“${latText}”无效 / "${latText}" is not a latitude`);
-      if (!crs)
-        fail(
-          'crs',
-          'invalid_crs',
-          `坐标系“${cellText(cell('crs'))}”应为 wgs84、gcj02 或 bd09 / The coordinate system is not wgs84, gcj02 or bd09`,
-        );
-      if (lng !== null && lat !== null && Math.abs(lng) <= 180 && Math.abs(lat) <= 90 && crs)
-        r.point = { lng, lat, crs };
-    }
-    out.push(r);
-  }
-  return { map, rows: out, errors };
-}
-
-/** Text for a spreadsheet cell: a leading = + - @ (or a tab/CR) would be read as a formula, so it is quoted away. */
-export function csvText(s: string | null | undefined): string {
-  if (!s) return '';
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+    const point = readPoint(c, 'hazard');
+    if (point) r.point = point;
+    return r;
+  });
 }

@@ -1,5 +1,8 @@
 // Hazards' queries (no rules). Set-based SQL for the weekly consolidation and the metrics.
+import { sqlCsvCell, sqlCsvJoin, sqlCsvText, sqlIsoTime, sqlLocalDate } from '../../db/csv-sql.js';
 import { maybeOne, one, type Queryable } from '../../db/index.js';
+import { appendTimelineStep, type TimelineTable, timelineSteps } from '../../db/timeline.js';
+import { Where } from '../../db/where.js';
 import type { Severity } from './domain/severity.js';
 import type { HazardState } from './domain/state-machine.js';
 import type { HazardSource } from './schema.js';
@@ -162,35 +165,18 @@ export type TimelineRow = {
   details: Record<string, unknown>;
 };
 
+const TIMELINE: TimelineTable = { table: 'hazard_timeline', owner: 'hazard_id' };
+
 /** Appends a step (the caller holds the hazard's row lock, so seq cannot race). */
-export async function appendTimeline(
+export function appendTimeline(
   q: Queryable,
   t: Omit<TimelineRow, 'seq'> & { county_code: string },
 ): Promise<void> {
-  await q.query(
-    `INSERT INTO hazard_timeline (hazard_id, seq, county_code, at, kind, from_state, to_state, by_name, as_role, details)
-     SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9
-     FROM hazard_timeline WHERE hazard_id = $1`,
-    [
-      t.hazard_id,
-      t.county_code,
-      t.at,
-      t.kind,
-      t.from_state,
-      t.to_state,
-      t.by_name,
-      t.as_role,
-      JSON.stringify(t.details),
-    ],
-  );
+  return appendTimelineStep(q, TIMELINE, { ...t, ownerId: t.hazard_id });
 }
 
 export function timeline(q: Queryable, hazardId: number): Promise<TimelineRow[]> {
-  return q.query<TimelineRow>(
-    `SELECT hazard_id, seq, at, kind, from_state, to_state, by_name, as_role, details
-     FROM hazard_timeline WHERE hazard_id = $1 ORDER BY seq`,
-    [hazardId],
-  );
+  return timelineSteps<TimelineRow>(q, TIMELINE, hazardId);
 }
 
 // ---- lists ----
@@ -225,61 +211,54 @@ export interface ListFilter {
 const REVIEW_STATES = `('triaged', 'confirmed', 'consolidated', 'verifying')`;
 const RECTIFY_STATES = `('assigned', 'rectifying', 'verifying')`;
 
-function where(f: ListFilter): { sql: string; params: unknown[] } {
-  const c: string[] = [];
-  const p: unknown[] = [];
-  const $ = (v: unknown) => {
-    p.push(v);
-    return `$${p.length}`;
-  };
-  if (f.unitPath) c.push(`h.unit_path LIKE ${$(f.unitPath)} || '%'`);
+function where(f: ListFilter): Where {
+  const w = new Where();
+  if (f.unitPath) w.add(`h.unit_path LIKE ? || '%'`, f.unitPath);
   if (f.department) {
-    const d = $(f.department.id);
+    const d = w.$(f.department.id);
     const mine =
-      f.department.accountId === null ? '' : ` OR h.reporter_account_id = ${$(f.department.accountId)}`;
-    c.push(`(h.department_id = ${d} OR (h.assignee_kind = 'department' AND h.assignee_id = ${d})${mine})`);
+      f.department.accountId === null ? '' : ` OR h.reporter_account_id = ${w.$(f.department.accountId)}`;
+    w.add(`(h.department_id = ${d} OR (h.assignee_kind = 'department' AND h.assignee_id = ${d})${mine})`);
   }
-  if (f.states?.length) c.push(`h.state = ANY(${$(f.states)}::text[])`);
-  if (f.domainCode) c.push(`h.domain_code = ${$(f.domainCode)}`);
-  if (f.aspectCode) c.push(`h.aspect_code = ${$(f.aspectCode)}`);
-  if (f.severities?.length) c.push(`h.severity = ANY(${$(f.severities)}::text[])`);
-  if (f.sources?.length) c.push(`h.source = ANY(${$(f.sources)}::text[])`);
-  if (f.townId !== undefined) c.push(`h.town_id = ${$(f.townId)}`);
-  if (f.departmentId !== undefined) c.push(`h.department_id = ${$(f.departmentId)}`);
-  if (f.placeId !== undefined) c.push(`h.place_id = ${$(f.placeId)}`);
-  if (f.batch) c.push(`h.batch = ${$(f.batch)}`);
-  if (f.listed !== undefined) c.push(`h.listed = ${$(f.listed)}`);
-  if (f.from) c.push(`h.created_at >= ${$(f.from)}`);
-  if (f.to) c.push(`h.created_at < ${$(f.to)}`);
-  if (f.reporterAccountId !== undefined) c.push(`h.reporter_account_id = ${$(f.reporterAccountId)}`);
+  if (f.states?.length) w.add('h.state = ANY(?::text[])', f.states);
+  if (f.domainCode) w.add('h.domain_code = ?', f.domainCode);
+  if (f.aspectCode) w.add('h.aspect_code = ?', f.aspectCode);
+  if (f.severities?.length) w.add('h.severity = ANY(?::text[])', f.severities);
+  if (f.sources?.length) w.add('h.source = ANY(?::text[])', f.sources);
+  if (f.townId !== undefined) w.add('h.town_id = ?', f.townId);
+  if (f.departmentId !== undefined) w.add('h.department_id = ?', f.departmentId);
+  if (f.placeId !== undefined) w.add('h.place_id = ?', f.placeId);
+  if (f.batch) w.add('h.batch = ?', f.batch);
+  if (f.listed !== undefined) w.add('h.listed = ?', f.listed);
+  if (f.from) w.add('h.created_at >= ?', f.from);
+  if (f.to) w.add('h.created_at < ?', f.to);
+  if (f.reporterAccountId !== undefined) w.add('h.reporter_account_id = ?', f.reporterAccountId);
   if (f.review) {
     const parts: string[] = [];
-    if (f.review.townPath !== null) parts.push(`h.town_path LIKE ${$(f.review.townPath)} || '%'`);
-    if (f.review.departmentId !== null) parts.push(`h.department_id = ${$(f.review.departmentId)}`);
-    c.push(parts.length ? `h.state IN ${REVIEW_STATES} AND (${parts.join(' OR ')})` : 'false');
+    if (f.review.townPath !== null) parts.push(`h.town_path LIKE ${w.$(f.review.townPath)} || '%'`);
+    if (f.review.departmentId !== null) parts.push(`h.department_id = ${w.$(f.review.departmentId)}`);
+    w.add(parts.length ? `h.state IN ${REVIEW_STATES} AND (${parts.join(' OR ')})` : 'false');
   }
   if (f.rectify) {
     const parts: string[] = [];
     if (f.rectify.unitPath !== null)
-      parts.push(`(h.assignee_kind = 'unit' AND h.assignee_path LIKE ${$(f.rectify.unitPath)} || '%')`);
+      parts.push(`(h.assignee_kind = 'unit' AND h.assignee_path LIKE ${w.$(f.rectify.unitPath)} || '%')`);
     if (f.rectify.placePath !== null)
-      parts.push(`(h.assignee_kind = 'place' AND h.assignee_path LIKE ${$(f.rectify.placePath)} || '%')`);
+      parts.push(`(h.assignee_kind = 'place' AND h.assignee_path LIKE ${w.$(f.rectify.placePath)} || '%')`);
     if (f.rectify.departmentId !== null)
-      parts.push(`(h.assignee_kind = 'department' AND h.assignee_id = ${$(f.rectify.departmentId)})`);
-    c.push(parts.length ? `h.state IN ${RECTIFY_STATES} AND (${parts.join(' OR ')})` : 'false');
+      parts.push(`(h.assignee_kind = 'department' AND h.assignee_id = ${w.$(f.rectify.departmentId)})`);
+    w.add(parts.length ? `h.state IN ${RECTIFY_STATES} AND (${parts.join(' OR ')})` : 'false');
   }
-  if (f.overdueAt) c.push(`h.state IN ('assigned', 'rectifying') AND h.due_at < ${$(f.overdueAt)}`);
-  if (f.text) {
-    const t = $(f.text);
-    c.push(`(h.tracking_no = ${t} OR h.description ILIKE '%' || ${t} || '%')`);
-  }
-  return { sql: c.length ? `WHERE ${c.join(' AND ')}` : '', params: p };
+  if (f.overdueAt) w.add(`h.state IN ('assigned', 'rectifying') AND h.due_at < ?`, f.overdueAt);
+  if (f.text) w.add(`(h.tracking_no = ? OR h.description ILIKE '%' || ? || '%')`, f.text);
+  return w;
 }
 
 /**
- * One page, newest first, and the number of matches (two statements, side by side). The count
- * stops at `countCap` matches when one is given (the exact count(*) of a 100,000-row scope costs ten
- * times the page: bench/hazards): `capped` then says the total is a lower bound.
+ * One page, newest first, and the number of matches, in one statement (one round trip: the count in a
+ * subquery, the page joined to it laterally, so an empty page still answers its count). The count stops
+ * at `countCap` matches when one is given (the exact count(*) of a 100,000-row scope costs ten times the
+ * page: bench/hazards): `capped` then says the total is a lower bound.
  */
 export async function listHazards(
   q: Queryable,
@@ -290,77 +269,94 @@ export async function listHazards(
 ): Promise<{ rows: HazardRow[]; total: number; capped: boolean }> {
   const w = where(f);
   const n = w.params.length;
-  // the page and the count run side by side (on PostgreSQL two pool connections; PGlite runs them in turn)
-  const [rows, count] = await Promise.all([
-    q.query<HazardRow>(
-      `SELECT h.* FROM hazard h ${w.sql} ORDER BY h.created_at DESC, h.id DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
-      [...w.params, limit, offset],
-    ),
-    countCap !== null
-      ? one<{ n: number }>(
-          q,
-          `SELECT count(*)::int AS n FROM (SELECT 1 FROM hazard h ${w.sql} LIMIT $${n + 1}) c`,
-          [...w.params, countCap + 1],
-        )
-      : one<{ n: number }>(q, `SELECT count(*)::int AS n FROM hazard h ${w.sql}`, w.params),
-  ]);
-  if (countCap !== null && count.n > countCap) return { rows, total: countCap, capped: true };
-  return { rows, total: count.n, capped: false };
+  const matches =
+    countCap !== null ? `(SELECT 1 FROM hazard h ${w.sql} LIMIT $${n + 3}) m` : `hazard h ${w.sql}`;
+  const found = await q.query<HazardRow & { list_total: number }>(
+    `SELECT c.list_total, p.*
+     FROM (SELECT count(*)::int AS list_total FROM ${matches}) c
+     LEFT JOIN LATERAL (
+       SELECT h.* FROM hazard h ${w.sql} ORDER BY h.created_at DESC, h.id DESC LIMIT $${n + 1} OFFSET $${n + 2}
+     ) p ON true`,
+    countCap !== null ? [...w.params, limit, offset, countCap + 1] : [...w.params, limit, offset],
+  );
+  const total = found[0]?.list_total ?? 0;
+  const rows: HazardRow[] = [];
+  for (const { list_total: _, ...row } of found) if (row.id !== null) rows.push(row);
+  if (countCap !== null && total > countCap) return { rows, total: countCap, capped: true };
+  return { rows, total, capped: false };
 }
 
+/** What the export reads per row: its line's own cells formatted by the database, and the keys to name. */
+export type ExportLine = {
+  /** The cells before the names: tracking number … state. */
+  head: string;
+  domain_id: number;
+  domain_version: number;
+  aspect_code: string;
+  /** The code of the unit the hazard lies in (the last of its path). */
+  unit_code: string;
+  /** The cells after the names: the town routed to … updated at. */
+  tail: string;
+  /** The keyset: created_at as text (microseconds kept) and the id. */
+  key_at: string;
+  id: number;
+};
+
 /**
- * The export's keyset: up to `limit` rows after (created_at, id) in the list's order (newest first), so a
- * list of any size is read a batch at a time through the (created_at, id) index.
+ * The export's keyset: up to `limit` rows after `before` (created_at as text, id) in the list's order
+ * (newest first), so a list of any size is read a batch at a time through the (created_at, id) index.
+ * The database writes each row's cells (RFC 4180 quoting, the formula guard, dates): the driver decodes a
+ * few text columns per row, not two dozen typed ones. `labels` names the severities; `offsetMinutes` is
+ * the local time's offset for the found and closed-out dates.
  */
-export function hazardsBefore(
+export function exportLines(
   q: Queryable,
   f: ListFilter,
-  before: { createdAt: Date; id: number } | null,
+  before: { at: string; id: number } | null,
   limit: number,
-): Promise<ExportRow[]> {
+  labels: Record<Severity, string>,
+  offsetMinutes: number,
+): Promise<ExportLine[]> {
   const w = where(f);
   const n = w.params.length;
-  const params: unknown[] = [...w.params, limit];
+  const params: unknown[] = [...w.params, limit, JSON.stringify(labels)];
   let keyset = '';
   if (before) {
-    keyset = `${w.sql ? ' AND' : 'WHERE'} (h.created_at, h.id) < ($${n + 2}, $${n + 3})`;
-    params.push(before.createdAt, before.id);
+    keyset = `${w.sql ? ' AND' : 'WHERE'} (h.created_at, h.id) < ($${n + 3}::timestamptz, $${n + 4})`;
+    params.push(before.at, before.id);
   }
-  return q.query<ExportRow>(
-    `SELECT ${EXPORT_COLS.map((c) => `h.${c}`).join(', ')} FROM hazard h ${w.sql}${keyset}
+  const head = sqlCsvJoin([
+    sqlCsvCell('h.tracking_no'),
+    sqlCsvCell('h.domain_code'),
+    sqlCsvCell('h.aspect_code'),
+    sqlCsvCell(`$${n + 2}::jsonb ->> h.severity`),
+    sqlCsvText('h.description'),
+    sqlCsvText('h.rule_broken'),
+    sqlCsvCell('h.source'),
+    'h.lng::text',
+    'h.lat::text',
+    sqlCsvText('h.address'),
+    `COALESCE(h.place_id::text, '')`,
+    sqlLocalDate('h.created_at', offsetMinutes),
+    sqlLocalDate('h.closed_out_at', offsetMinutes),
+    sqlCsvCell('h.state'),
+  ]);
+  const tail = sqlCsvJoin([
+    sqlCsvCell(`split_part(h.town_path, '/', -2)`),
+    `COALESCE(h.department_id::text, '')`,
+    sqlIsoTime('h.due_at'),
+    `CASE WHEN h.listed THEN '是' ELSE '否' END`,
+    'h.version::text',
+    sqlIsoTime('h.updated_at'),
+  ]);
+  return q.query<ExportLine>(
+    `SELECT ${head} AS head, h.domain_id, h.domain_version, h.aspect_code,
+       split_part(h.unit_path, '/', -2) AS unit_code, ${tail} AS tail, h.created_at::text AS key_at, h.id
+     FROM hazard h ${w.sql}${keyset}
      ORDER BY h.created_at DESC, h.id DESC LIMIT $${n + 1}`,
     params,
   );
 }
-
-/** What the export writes (half the row: the driver's parsing is most of an export's cost). */
-const EXPORT_COLS = [
-  'id',
-  'tracking_no',
-  'domain_id',
-  'domain_version',
-  'domain_code',
-  'aspect_code',
-  'severity',
-  'description',
-  'rule_broken',
-  'source',
-  'lng',
-  'lat',
-  'address',
-  'place_id',
-  'created_at',
-  'closed_out_at',
-  'state',
-  'unit_path',
-  'town_path',
-  'department_id',
-  'due_at',
-  'listed',
-  'version',
-  'updated_at',
-] as const;
-export type ExportRow = Pick<HazardRow, (typeof EXPORT_COLS)[number]>;
 
 // ---- bulk (the import) ----
 

@@ -7,6 +7,7 @@ import type { Db, Queryable } from '../../db/index.js';
 import { HttpErrors } from '../../http/errors.js';
 import type { Page } from '../../http/pagination.js';
 import type { JobQueue, Schedules } from '../../jobs/index.js';
+import { csvCell, csvLine, csvText } from '../../lib/csv.js';
 import { type ReaderOptions, type RowError, readTable, refuseRows, toWgs84 } from '../../lib/table-reader.js';
 import { type Actor, actorId, actorName, type ScopeUnit, SYSTEM } from '../access/actor.js';
 import type { AuditService } from '../access/audit.js';
@@ -18,7 +19,6 @@ import type { Notifier, Recipients } from '../supervision/notifier.js';
 import { runSweep, scheduleSweep, sweepStep } from '../supervision/sweep.js';
 import type { UnitsService } from '../units/service.js';
 import {
-  csvText,
   COLUMN_NAMES as IMPORT_COLUMNS,
   type ParsedRow as ImportRow,
   parseRows as parseImportRows,
@@ -508,53 +508,31 @@ export class HazardsService {
 
   private async *csvChunks(f: repo.ListFilter): AsyncIterable<string> {
     yield `\uFEFF${csvLine(EXPORT_HEADER)}`;
-    let before: { createdAt: Date; id: number } | null = null;
+    const labels = { general: '', major: '', critical: '' };
+    for (const s of Object.keys(labels) as (keyof typeof labels)[]) labels[s] = SEVERITY_LABELS[s].zh;
+    // the names' cells by domain version and aspect (versions are immutable)
+    const names = new Map<string, string>();
+    let before: { at: string; id: number } | null = null;
     for (;;) {
-      const rows = await repo.hazardsBefore(this.db, f, before, EXPORT_BATCH);
+      const rows = await repo.exportLines(this.db, f, before, EXPORT_BATCH, labels, CHINA_UTC_OFFSET_MINUTES);
       if (!rows.length) return;
-      const codes = new Set<string>();
-      for (const r of rows) codes.add(lastCode(r.unit_path));
-      const refs = await this.units.refsByCodes([...codes]);
-      const domains = new Map<string, DomainDto>();
-      for (const r of rows) {
-        const k = `${r.domain_id}:${r.domain_version}`;
-        if (!domains.has(k)) domains.set(k, await this.domainOf(r));
-      }
+      const refs = await this.units.refsByCodes([...new Set(rows.map((r) => r.unit_code))]);
       let out = '';
       for (const r of rows) {
-        const domain = domains.get(`${r.domain_id}:${r.domain_version}`)!;
-        const aspect = domain.aspects.find((a) => a.code === r.aspect_code);
-        const unitCode = lastCode(r.unit_path);
-        out += csvLine([
-          r.tracking_no,
-          r.domain_code,
-          r.aspect_code,
-          SEVERITY_LABELS[r.severity].zh,
-          csvText(r.description),
-          csvText(r.rule_broken),
-          r.source,
-          r.lng,
-          r.lat,
-          csvText(r.address),
-          r.place_id ?? '',
-          localDate(r.created_at),
-          r.closed_out_at ? localDate(r.closed_out_at) : '',
-          r.state,
-          csvText(domain.name.zh),
-          csvText(aspect?.name.zh ?? ''),
-          unitCode,
-          csvText(refs.get(unitCode)?.name ?? ''),
-          r.town_path ? lastCode(r.town_path) : '',
-          r.department_id ?? '',
-          iso(r.due_at) ?? '',
-          r.listed ? '是' : '否',
-          r.version,
-          r.updated_at.toISOString(),
-        ]);
+        const k = `${r.domain_id}:${r.domain_version}:${r.aspect_code}`;
+        let domainCells = names.get(k);
+        if (domainCells === undefined) {
+          const domain = await this.domainOf(r);
+          const aspect = domain.aspects.find((a) => a.code === r.aspect_code);
+          domainCells = `${csvCell(csvText(domain.name.zh))},${csvCell(csvText(aspect?.name.zh ?? ''))}`;
+          names.set(k, domainCells);
+        }
+        const unit = csvCell(csvText(refs.get(r.unit_code)?.name ?? ''));
+        out += `${r.head},${domainCells},${csvCell(r.unit_code)},${unit},${r.tail}\r\n`;
       }
       yield out;
       const last = rows.at(-1)!;
-      before = { createdAt: last.created_at, id: Number(last.id) };
+      before = { at: last.key_at, id: Number(last.id) };
       if (rows.length < EXPORT_BATCH) return;
     }
   }
@@ -1670,14 +1648,12 @@ export class HazardsService {
   }
 }
 
-/** Local date (Asia/Shanghai) of an instant, YYYYMMDD. */
 /** The local (Asia/Shanghai) date YYYY-MM-DD of an instant. */
 function localDate(d: Date): string {
   return new Date(d.getTime() + CHINA_UTC_OFFSET_MINUTES * 60_000).toISOString().slice(0, 10);
 }
 
 const codesOfPath = (path: string) => path.split('/').filter(Boolean);
-const lastCode = (path: string) => codesOfPath(path).at(-1) ?? '';
 
 /** Largest import file (bytes) and most rows: a year's list of a district (Rui'an: 43,000) in a few files. */
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
@@ -1714,17 +1690,6 @@ export const EXPORT_HEADER = [
   '版本',
   '更新时间',
 ];
-
-/** One CSV record (RFC 4180: a field with a quote, comma or line break is quoted, quotes doubled). */
-function csvLine(cells: readonly (string | number | undefined)[]): string {
-  let line = '';
-  for (let i = 0; i < cells.length; i++) {
-    const v = String(cells[i] ?? '');
-    if (i) line += ',';
-    line += /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
-  }
-  return `${line}\r\n`;
-}
 
 function localDay(d: Date): string {
   return new Date(d.getTime() + CHINA_UTC_OFFSET_MINUTES * 60_000)

@@ -3,14 +3,14 @@
 // coordinates, phone). What needs the database (units, scope, credit codes already registered) is
 // checked by PlacesService.importFile. The file itself is read by lib/table-reader.ts.
 import {
-  type Cell,
-  type Crs,
-  cellText,
-  normalizeHeading,
-  parseCrs,
-  parseNumber,
-  type RowError,
-} from '../../../lib/table-reader.js';
+  type ColumnSpec,
+  type ColumnMap as Columns,
+  headingIndex,
+  mapColumns as mapTableColumns,
+  readPoint,
+  readRows,
+} from '../../../lib/table-columns.js';
+import { type Cell, type Crs, cellText, type RowError } from '../../../lib/table-reader.js';
 import { checkCreditCode } from './credit-code.js';
 import { normalizePhone, PHONE_RE, PLACE_KINDS, type PlaceKind } from './schema.js';
 
@@ -41,18 +41,22 @@ export const COLUMN_NAMES: Record<Field, readonly string[]> = {
   contact_name: ['联系人', '负责人', 'contact_name', 'contact'],
   contact_phone: ['联系电话', '电话', '手机', 'contact_phone', 'phone'],
 };
-/** Without these nothing can be imported (coordinates too: there is no geocoder). */
-const REQUIRED_COLUMNS: readonly Field[] = ['name', 'kind', 'lng', 'lat'];
-/** Where the header row may be: an exported registry often has a title row or two above it. */
-const HEADER_SEARCH_ROWS = 10;
+/** The header row is the one naming a name column; without the required columns (coordinates too: there
+ * is no geocoder) nothing can be imported. */
+const SPEC: ColumnSpec<Field> = {
+  fields: FIELDS,
+  names: COLUMN_NAMES,
+  marker: 'name',
+  required: ['name', 'kind', 'lng', 'lat'],
+  missingNote: (f) =>
+    f === 'lng' || f === 'lat' ? ' (every place needs coordinates: there is no geocoder)' : '',
+};
 
 export const MAX_NAME = 200;
 export const MAX_ADDRESS = 300;
 export const MAX_CONTACT_NAME = 60;
 
-const HEADING_TO_FIELD = new Map<string, Field>(
-  FIELDS.flatMap((f) => COLUMN_NAMES[f].map((n) => [normalizeHeading(n), f] as const)),
-);
+const HEADING_TO_FIELD = headingIndex(SPEC);
 
 /** Kinds as people write them: the code, the Chinese name, and common words for each. */
 const KIND_WORDS: Record<PlaceKind, readonly string[]> = {
@@ -86,52 +90,11 @@ export function parseKind(c: Cell): PlaceKind | null {
   return KIND_BY_WORD.get(s) ?? KIND_BY_WORD.get(s.replace(/\s+/g, '')) ?? null;
 }
 
-export interface ColumnMap {
-  /** The header's spreadsheet row. */
-  headerRow: number;
-  fields: Partial<Record<Field, { index: number; heading: string }>>;
-  ignored: string[];
-}
+export type ColumnMap = Columns<Field>;
 
 /** Finds the header row (the first of the top rows naming a name column) and maps its columns. */
 export function mapColumns(rows: Cell[][]): { map: ColumnMap; errors: RowError[] } {
-  const errors: RowError[] = [];
-  let at = rows
-    .slice(0, HEADER_SEARCH_ROWS)
-    .findIndex((r) =>
-      r.some((c) => typeof c === 'string' && HEADING_TO_FIELD.get(normalizeHeading(c)) === 'name'),
-    );
-  if (at < 0) at = rows.findIndex((r) => r.some((c) => cellText(c) !== ''));
-  if (at < 0) at = 0;
-  const map: ColumnMap = { headerRow: at + 1, fields: {}, ignored: [] };
-  for (const [index, c] of (rows[at] ?? []).entries()) {
-    const heading = cellText(c);
-    if (!heading) continue;
-    const field = HEADING_TO_FIELD.get(normalizeHeading(heading));
-    if (!field) {
-      map.ignored.push(heading);
-      continue;
-    }
-    const seen = map.fields[field];
-    if (seen)
-      errors.push({
-        row: at + 1,
-        column: heading,
-        code: 'duplicate_column',
-        message: `两列都表示“${COLUMN_NAMES[field][0]}” / Two columns mean ${field}: "${seen.heading}" and "${heading}"`,
-      });
-    else map.fields[field] = { index, heading };
-  }
-  for (const f of REQUIRED_COLUMNS) {
-    if (!map.fields[f])
-      errors.push({
-        row: at + 1,
-        column: COLUMN_NAMES[f][0],
-        code: 'missing_column',
-        message: `缺少“${COLUMN_NAMES[f][0]}”列 / No column ${f}${f === 'lng' || f === 'lat' ? ' (every place needs coordinates: there is no geocoder)' : ''}`,
-      });
-  }
-  return { map, errors };
+  return mapTableColumns(rows, SPEC, HEADING_TO_FIELD);
 }
 
 /** A row read from the file, each field present only when it was valid (optional ones: and its column exists). */
@@ -155,32 +118,9 @@ export interface ParsedTable {
 
 /** Reads every data row below the header; rows whose known columns are all empty are skipped. */
 export function parseRows(rows: Cell[][]): ParsedTable {
-  const { map, errors } = mapColumns(rows);
-  const out: ParsedRow[] = [];
-  if (errors.length) return { map, rows: out, errors };
-  const known = Object.values(map.fields).map((f) => f.index);
-  for (let i = map.headerRow; i < rows.length; i++) {
-    const cells = rows[i] ?? [];
-    if (known.every((k) => cellText(cells[k]) === '')) continue;
-    const rowNo = i + 1;
-    const r: ParsedRow = { row: rowNo };
-    const cell = (f: Field): Cell => {
-      const col = map.fields[f];
-      return col ? (cells[col.index] ?? null) : null;
-    };
-    const column = (f: Field) => map.fields[f]?.heading ?? COLUMN_NAMES[f][0];
-    const fail = (f: Field, code: string, message: string) =>
-      errors.push({ row: rowNo, column: column(f), code, message });
-    /** Optional text: null when empty, undefined when too long (reported). */
-    const text = (f: Field, max: number): string | null | undefined => {
-      const s = cellText(cell(f));
-      if (!s) return null;
-      if ([...s].length > max) {
-        fail(f, 'too_long', `“${column(f)}”超过 ${max} 个字 / ${f} is longer than ${max} characters`);
-        return undefined;
-      }
-      return s;
-    };
+  return readRows(rows, SPEC, HEADING_TO_FIELD, (c) => {
+    const { cell, column, fail, has, text } = c;
+    const r: ParsedRow = { row: c.row };
 
     const name = text('name', MAX_NAME);
     if (name === null) fail('name', 'missing_value', `“${column('name')}”为空 / The name is empty`);
@@ -188,7 +128,7 @@ export function parseRows(rows: Cell[][]): ParsedTable {
 
     const code = cellText(cell('credit_code'));
     if (!code) {
-      if (map.fields.credit_code) r.creditCode = null;
+      if (has('credit_code')) r.creditCode = null;
     } else {
       const c = checkCreditCode(code);
       if (c.ok) r.creditCode = c.code;
@@ -209,9 +149,9 @@ export function parseRows(rows: Cell[][]): ParsedTable {
     }
 
     const address = text('address', MAX_ADDRESS);
-    if (address !== undefined && map.fields.address) r.address = address;
+    if (address !== undefined && has('address')) r.address = address;
     const contactName = text('contact_name', MAX_CONTACT_NAME);
-    if (contactName !== undefined && map.fields.contact_name) r.contactName = contactName;
+    if (contactName !== undefined && has('contact_name')) r.contactName = contactName;
 
     const unit = cellText(cell('unit')).normalize('NFKC');
     if (!unit) r.unitCode = null;
@@ -220,7 +160,7 @@ export function parseRows(rows: Cell[][]): ParsedTable {
 
     const phone = normalizePhone(cellText(cell('contact_phone')));
     if (!phone) {
-      if (map.fields.contact_phone) r.contactPhone = null;
+      if (has('contact_phone')) r.contactPhone = null;
     } else if (PHONE_RE.test(phone)) r.contactPhone = phone;
     else
       fail(
@@ -229,38 +169,8 @@ export function parseRows(rows: Cell[][]): ParsedTable {
         '联系电话应为一个电话号码（数字、“-”、空格，可带“+”）/ Not one phone number (digits, - and spaces, a leading +)',
       );
 
-    const lngText = cellText(cell('lng'));
-    const latText = cellText(cell('lat'));
-    if (!lngText || !latText) {
-      fail(
-        !lngText ? 'lng' : 'lat',
-        'missing_coordinates',
-        '缺少经纬度，无法定位 / No coordinates: the place cannot be located (there is no geocoder)',
-      );
-    } else {
-      const lng = parseNumber(cell('lng'));
-      const lat = parseNumber(cell('lat'));
-      const crs = parseCrs(cell('crs'));
-      if (lng === null || Math.abs(lng) > 180)
-        fail('lng', 'invalid_coordinates', `经度“${lngText}”无效 / "${lngText}" is not a longitude`);
-      if (lat === null || Math.abs(lat) > 90)
-        fail(
-          'lat',
-          'invalid_coordinates',
-          lat !== null && lng !== null && Math.abs(lat) <= 180 && Math.abs(lng) <= 90
-            ? `纬度“${latText}”无效：经纬度似乎填反了 / "${latText}" is not a latitude: lng and lat look swapped`
-            : `纬度“${latText}”无效 / "${latText}" is not a latitude`,
-        );
-      if (!crs)
-        fail(
-          'crs',
-          'invalid_crs',
-          `坐标系“${cellText(cell('crs'))}”应为 wgs84、gcj02 或 bd09 / The coordinate system is not wgs84, gcj02 or bd09`,
-        );
-      if (lng !== null && lat !== null && Math.abs(lng) <= 180 && Math.abs(lat) <= 90 && crs)
-        r.point = { lng, lat, crs };
-    }
-    out.push(r);
-  }
-  return { map, rows: out, errors };
+    const point = readPoint(c, 'place', true);
+    if (point) r.point = point;
+    return r;
+  });
 }

@@ -8,6 +8,7 @@ import type { Clock } from '../../../clock.js';
 import type { Db, Queryable } from '../../../db/index.js';
 import { HttpErrors } from '../../../http/errors.js';
 import type { Page } from '../../../http/pagination.js';
+import { csvText } from '../../../lib/csv.js';
 import {
   fromBd09,
   type ReaderOptions,
@@ -824,12 +825,6 @@ export const EXPORT_HEADER = [
   '版本',
   '更新时间',
 ];
-
-/** Text for a spreadsheet cell: a leading = + - @ would be read as a formula, so it is quoted away. */
-function csvText(s: string | null): string {
-  if (!s) return '';
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-}
 
 /** A row's fields; updating a place, the columns the file does not have keep their values. */
 function rowFields(r: ParsedRow, at: Placement, old?: repo.PlaceRow): repo.PlaceFields {
