@@ -8,6 +8,7 @@
 // the year's 六无平安村社 candidates are listed, by the county's safety office and by a town's staff.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { makePdf } from '../server/src/modules/media/testing';
 import { type Browser, jpeg, launchBrowser, screenshot } from './harness';
 import { DEMO_PASSWORD, login } from './pages';
 
@@ -429,8 +430,15 @@ describe('safety index: the monthly run and accountability (safety office)', () 
       // a photo of the meeting's minutes, uploaded as the answer is written
       await page
         .locator('.ant-modal:visible input[type=file]')
-        .setInputFiles(await jpeg('#e8e2d0', '会议纪要.jpg'));
-      await page.locator('.ant-modal:visible .ant-upload-list-item-done').waitFor({ timeout: 30_000 });
+        .setInputFiles([
+          await jpeg('#e8e2d0', '会议纪要.jpg'),
+          { name: '整改报告.pdf', mimeType: 'application/pdf', buffer: makePdf() },
+        ]);
+      await expect
+        .poll(() => page.locator('.ant-modal:visible .ant-upload-list-item-done').count(), {
+          timeout: 30_000,
+        })
+        .toBe(2);
       await page.waitForTimeout(300);
       await screenshot(page, 'index-accountability-answer');
       await page
@@ -457,6 +465,7 @@ describe('safety index: the monthly run and accountability (safety office)', () 
       await page.waitForURL(/\?item=\d+/);
       const itemId = Number(new URL(page.url()).searchParams.get('item'));
       expect(await drawer.getByTestId('acc-documents').locator('img').count()).toBe(1);
+      expect(await drawer.getByTestId('acc-files').locator('a[download]').count()).toBe(1);
       await expect(drawer.getByTestId('acc-drawer-answer-text').textContent()).resolves.toContain(ANSWER);
       const kinds = () =>
         drawer.locator('[data-kind]').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));

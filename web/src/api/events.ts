@@ -41,7 +41,8 @@ export interface Bilingual {
 
 export interface Media {
   id: number;
-  kind: 'image' | 'video';
+  /** 'document' (PDF) only where a record takes documents, e.g. an accountability item's answer */
+  kind: 'image' | 'video' | 'document';
   mime: string;
   bytes: number;
   width?: number;

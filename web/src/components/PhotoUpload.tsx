@@ -18,6 +18,7 @@ export function PhotoUpload({
   onError,
   testId,
   labelClassName,
+  documents = false,
 }: {
   files: PhotoFile[];
   onChange: (files: PhotoFile[]) => void;
@@ -28,11 +29,13 @@ export function PhotoUpload({
   onError: (e: unknown) => void;
   testId: string;
   labelClassName?: string;
+  /** Also PDF documents (where the record takes them). */
+  documents?: boolean;
 }) {
   return (
     <Upload<{ items: Media[] }>
       listType="picture-card"
-      accept={IMAGE_TYPES}
+      accept={documents ? `${IMAGE_TYPES},application/pdf` : IMAGE_TYPES}
       multiple
       fileList={files}
       maxCount={max}

@@ -280,9 +280,11 @@ export const indexadminEn: Record<keyof typeof indexadminZh, string> = {
   'indexadmin.acc.details': 'Details',
   'indexadmin.acc.escalatedTo': 'Escalated to',
   'indexadmin.acc.document': 'Document',
-  'indexadmin.acc.documents': 'Documents (photos)',
-  'indexadmin.acc.documentsHint': 'Photos of minutes, before-and-after pictures and the like; up to {n}',
+  'indexadmin.acc.documents': 'Documents (photos or PDF)',
+  'indexadmin.acc.documentsHint':
+    'The stamped report as a PDF, photos of minutes, before-and-after pictures; up to {n}',
   'indexadmin.acc.upload': 'Upload',
+  'indexadmin.acc.pdf': 'PDF document {n}',
   'indexadmin.acc.uploading': 'Documents are still uploading',
   'indexadmin.acc.noAnswerDelisting':
     'A delisting needs no answer: the safety office or the superior unit signs it off',

@@ -9,7 +9,7 @@ import type { App } from '../../http/types.js';
 import { ANONYMOUS, SYSTEM } from '../access/actor.js';
 import { login, makeAccount } from '../access/testing.js';
 import type { MediaDto } from './schema.js';
-import { makeJpeg, makeMp4, multipart, type Part } from './testing.js';
+import { makeJpeg, makeMp4, makePdf, multipart, type Part } from './testing.js';
 
 let ctx: TestContext;
 let app: App;
@@ -180,6 +180,22 @@ describe('attach and the owner policy', () => {
     } finally {
       ctx.clock.advance(-7 * 3600_000);
     }
+  });
+
+  it('a record takes photos and videos unless its module says it takes documents too', async () => {
+    const [doc, photo] = await upload([{ data: makePdf() }, { data: await makeJpeg(32, 32) }], alice.cookie);
+    const asAlice = { ...SYSTEM, id: alice.id, username: 'alice' } as typeof SYSTEM;
+    const refused = await ctx.db
+      .tx((q) => ctx.services.media.attach(q, [photo!.id, doc!.id], 'test_report', 9, asAlice))
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 422, code: 'media.kind_not_taken', extras: { ids: [doc!.id] } });
+    // nothing attached: the photo is still free
+    const taken = await ctx.db.tx((q) =>
+      ctx.services.media.attach(q, [photo!.id, doc!.id], 'test_report', 9, asAlice, {
+        kinds: ['image', 'document'],
+      }),
+    );
+    expect(taken.map((m) => m.kind).sort()).toEqual(['document', 'image']);
   });
 
   it('attachments of an owner type nobody registered are 403 to everyone but the system', async () => {

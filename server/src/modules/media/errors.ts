@@ -9,7 +9,11 @@ export const MediaErrors = defineErrors('media', {
   noFiles: [422, 'The request carries no file'],
   tooLarge: [413, 'The file is too large'],
   tooManyFiles: [413, 'Too many files in one request'],
-  unsupportedType: [415, 'Only JPEG, PNG, WebP, HEIC/HEIF images and MP4, MOV, WebM videos are accepted'],
+  unsupportedType: [
+    415,
+    'Only JPEG, PNG, WebP, HEIC/HEIF images, MP4, MOV, WebM videos and PDF documents are accepted',
+  ],
+  kindNotTaken: [422, 'This record does not take attachments of this kind'],
   corrupt: [422, 'The file is damaged or is not what it claims to be'],
   notMultipart: [415, 'Send the files as multipart/form-data'],
   notAttachable: [422, 'Some attachments cannot be attached (unknown, already attached, or not yours)'],

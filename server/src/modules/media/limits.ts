@@ -5,6 +5,8 @@
 export const MAX_IMAGE_BYTES = 15 * 1024 * 1024;
 /** Largest video accepted (bytes): about 30 s of 1080p from a phone. */
 export const MAX_VIDEO_BYTES = 60 * 1024 * 1024;
+/** Largest document accepted (bytes): a scanned, signed report of a few pages. */
+export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 /** Files per upload request (WeChat's picker allows nine). */
 export const MAX_FILES_PER_REQUEST = 9;
 /** Longest edge of a thumbnail, pixels. */

@@ -1,5 +1,6 @@
 // SQL of the media module: queries only.
 import { maybeOne, type Queryable } from '../../db/index.js';
+import type { MediaKind } from './sniff.js';
 
 export interface MediaRow {
   [k: string]: unknown;
@@ -8,7 +9,7 @@ export interface MediaRow {
   thumbnail_key: string | null;
   thumbnail_bytes: number | null;
   mime: string;
-  kind: 'image' | 'video';
+  kind: MediaKind;
   bytes: number;
   sha256: string;
   width: number | null;

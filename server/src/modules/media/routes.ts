@@ -74,6 +74,7 @@ export function mediaRoutes(app: App, media: MediaService): void {
               'video/mp4',
               'video/quicktime',
               'video/webm',
+              'application/pdf',
             ],
           },
         },
@@ -119,6 +120,9 @@ async function send(
     .header('Vary', 'Cookie, Authorization');
   if (etagMatches(req.headers['if-none-match'], out.etag)) return reply.status(304).send();
   reply.type(out.mime);
+  // a document is saved, not shown inside the platform's origin
+  if (out.mime === 'application/pdf')
+    reply.header('Content-Disposition', `attachment; filename="document-${id}.pdf"`);
   if (variant === 'original') reply.header('Accept-Ranges', 'bytes');
   const range = variant === 'original' ? parseRange(req.headers.range, out.bytes) : undefined;
   if (range === 'invalid') {

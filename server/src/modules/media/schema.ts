@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 export const mediaDto = z.object({
   id: z.number().int(),
-  kind: z.enum(['image', 'video']),
+  kind: z.enum(['image', 'video', 'document']),
   mime: z.string(),
   bytes: z.number().int(),
   width: z.number().int().optional(),

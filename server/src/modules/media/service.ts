@@ -20,6 +20,7 @@ import {
 import { isSystem, mediaPolicy, type OwnerPolicy, type Variant } from './policy.js';
 import * as repo from './repository.js';
 import type { MediaDto } from './schema.js';
+import type { MediaKind } from './sniff.js';
 import { type Staged, stage } from './staging.js';
 import { type ByteRange, LocalDiskStorage, type MediaStorage, newKey } from './storage.js';
 
@@ -45,7 +46,11 @@ const EXT: Record<string, string> = {
   'video/mp4': 'mp4',
   'video/quicktime': 'mov',
   'video/webm': 'webm',
+  'application/pdf': 'pdf',
 };
+
+/** What a record takes unless its module says otherwise: what a phone's camera makes. */
+const PHOTOS_AND_VIDEOS: readonly MediaKind[] = ['image', 'video'];
 
 export class MediaService {
   private readonly ownerPolicies = new Map<string, OwnerPolicy>();
@@ -161,7 +166,7 @@ export class MediaService {
     ownerType: string,
     ownerId: number,
     actor: Actor,
-    opts: { address?: string } = {},
+    opts: { address?: string; kinds?: readonly MediaKind[] } = {},
   ): Promise<MediaDto[]> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return [];
@@ -178,6 +183,13 @@ export class MediaService {
       const ok = new Set(usable.map((r) => r.id));
       MediaErrors.notAttachable.raise(undefined, { ids: unique.filter((id) => !ok.has(id)) });
     }
+    const kinds = opts.kinds ?? PHOTOS_AND_VIDEOS;
+    const untaken = usable.filter((r) => !kinds.includes(r.kind));
+    if (untaken.length > 0)
+      MediaErrors.kindNotTaken.raise(`This record takes ${kinds.join(', ')} only`, {
+        ids: untaken.map((r) => r.id),
+        kinds,
+      });
     const at = this.clock.now();
     await repo.setOwner(q, unique, ownerType, ownerId, at);
     await this.audit.record(q, {

@@ -29,6 +29,7 @@ describe('sniff', () => {
       'video/webm',
       'video',
     ],
+    ['PDF', bytes('%PDF-1.7\n'), 'application/pdf', 'document'],
   ])('recognises %s', (_name, head, mime, kind) => {
     expect(sniff(head)).toEqual({ mime, kind });
   });
@@ -37,7 +38,7 @@ describe('sniff', () => {
     ['text named .jpg', bytes('hello, this is not a photo at all')],
     ['empty', Buffer.alloc(0)],
     ['GIF', bytes('GIF89a', [1, 0, 1, 0])],
-    ['PDF', bytes('%PDF-1.7\n')],
+    ['PDF header after junk (a polyglot)', bytes('GIF89a%PDF-1.7\n')],
     ['Matroska (not WebM)', bytes([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x82, 0x88], 'matroska')],
     ['AVIF', ftyp('avif', 'mif1', 'avif')],
     ['mif1 AVIF', ftyp('mif1', 'mif1', 'avif')],

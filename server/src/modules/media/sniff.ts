@@ -1,7 +1,7 @@
 // Recognises an upload's type from its first bytes (magic numbers), never from its name or the client's
 // Content-Type. Pure: no I/O. Only the types the platform accepts are named; everything else is null.
 
-export type MediaKind = 'image' | 'video';
+export type MediaKind = 'image' | 'video' | 'document';
 
 export interface Sniffed {
   mime: string;
@@ -47,6 +47,8 @@ const QUICKTIME_ATOMS = new Set(['moov', 'mdat', 'wide', 'pnot']);
 
 /** The accepted type of a file from its first bytes (at least SNIFF_BYTES when the file is that long), or null. */
 export function sniff(head: Uint8Array): Sniffed | null {
+  // PDF: its header at the very start (the format tolerates junk before it; we do not, so no polyglot passes)
+  if (ascii(head, 0, 5) === '%PDF-') return { mime: 'application/pdf', kind: 'document' };
   if (startsWith(head, [0xff, 0xd8, 0xff])) return { mime: 'image/jpeg', kind: 'image' };
   if (startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
     return { mime: 'image/png', kind: 'image' };

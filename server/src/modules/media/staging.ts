@@ -7,7 +7,7 @@ import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../../http/errors.js';
 import { MediaErrors } from './errors.js';
-import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES } from './limits.js';
+import { MAX_DOCUMENT_BYTES, MAX_IMAGE_BYTES, MAX_VIDEO_BYTES } from './limits.js';
 import { SNIFF_BYTES, type Sniffed, sniff } from './sniff.js';
 
 export interface Staged {
@@ -17,7 +17,9 @@ export interface Staged {
   sha256: string;
 }
 
-export const maxBytes = (t: Sniffed) => (t.kind === 'image' ? MAX_IMAGE_BYTES : MAX_VIDEO_BYTES);
+const MAX_BYTES = { image: MAX_IMAGE_BYTES, video: MAX_VIDEO_BYTES, document: MAX_DOCUMENT_BYTES } as const;
+const A_KIND = { image: 'An image', video: 'A video', document: 'A document' } as const;
+export const maxBytes = (t: Sniffed) => MAX_BYTES[t.kind];
 
 export async function stage(input: Readable, tmpPath: string): Promise<Staged> {
   const hash = createHash('sha256');
@@ -67,7 +69,7 @@ export async function stage(input: Readable, tmpPath: string): Promise<Staged> {
 function tooLarge(type: Sniffed | null): never {
   const limit = type ? maxBytes(type) : MAX_VIDEO_BYTES;
   return MediaErrors.tooLarge.raise(
-    `${type ? (type.kind === 'image' ? 'An image' : 'A video') : 'A file'} may have at most ${Math.floor(limit / 1024 / 1024)} MB`,
+    `${type ? A_KIND[type.kind] : 'A file'} may have at most ${Math.floor(limit / 1024 / 1024)} MB`,
     { limitBytes: limit },
   );
 }

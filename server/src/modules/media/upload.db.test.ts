@@ -9,7 +9,7 @@ import { createTestContext, type TestContext } from '../../../test/context.js';
 import type { App } from '../../http/types.js';
 import { login, makeAccount } from '../access/testing.js';
 import { MAX_IMAGE_BYTES } from './limits.js';
-import { makeJpeg, makeMp4, makePng, multipart, type Part, withExifGps } from './testing.js';
+import { makeJpeg, makeMp4, makePdf, makePng, multipart, type Part, withExifGps } from './testing.js';
 
 let ctx: TestContext;
 let app: App;
@@ -129,6 +129,24 @@ describe('POST /api/v1/media', () => {
     expect(png.takenAt).toBeUndefined();
     expect(png.thumbnailUrl).toBe(`/api/v1/media/${png.id}/thumbnail`);
     expect(mp4).toMatchObject({ kind: 'video', mime: 'video/mp4', bytes: 8192, thumbnailUrl: null });
+  });
+
+  it('takes a PDF as a document (no thumbnail) and hands it back as a download', async () => {
+    const pdf = makePdf();
+    const res = await upload([{ data: pdf, filename: '整改报告.pdf' }]);
+    expect(res.statusCode, res.body).toBe(201);
+    const [doc] = res.json().items;
+    expect(doc).toMatchObject({
+      kind: 'document',
+      mime: 'application/pdf',
+      bytes: pdf.length,
+      thumbnailUrl: null,
+    });
+    const back = await app.inject({ method: 'GET', url: doc.url, headers: { cookie } });
+    expect(back.statusCode).toBe(200);
+    expect(back.headers['content-type']).toBe('application/pdf');
+    expect(back.headers['content-disposition']).toBe(`attachment; filename="document-${doc.id}.pdf"`);
+    expect(back.rawPayload.equals(pdf)).toBe(true);
   });
 
   it('refuses a text file named .jpg (415) and stores nothing', async () => {

@@ -8,7 +8,7 @@ import type { App } from '../../http/types.js';
 import { SYSTEM } from '../access/actor.js';
 import { login, makeAccount } from '../access/testing.js';
 import { seedEventCategories } from '../events/categories/seed.js';
-import { makeJpeg, multipart } from '../media/testing.js';
+import { makeJpeg, makePdf, multipart } from '../media/testing.js';
 import type { NewUnit } from '../units/service.js';
 import { DEPARTMENT_SUFFIXES, rect } from '../units/test-factories.js';
 
@@ -684,6 +684,7 @@ describe('the monthly run', () => {
     // answered late, with the rectification report attached, and accepted
     const body = multipart([
       { data: await makeJpeg(64, 48), filename: 'report.jpg', contentType: 'image/jpeg' },
+      { data: makePdf(), filename: '整改报告.pdf', contentType: 'application/pdf' },
     ]);
     const up = await app.inject({
       method: 'POST',
@@ -692,15 +693,19 @@ describe('the monthly run', () => {
       headers: { ...body.headers, cookie: cookie.town4! },
     });
     expect(up.statusCode, up.body).toBe(201);
-    const mediaId = up.json().items[0].id;
+    const [mediaId, pdfId] = up.json().items.map((m: { id: number }) => m.id);
     const answered = await send('POST', url, 'town4', {
       action: 'answer',
       version: item.version,
       text: '已明确责任人，每周通报整改进度',
-      mediaIds: [mediaId],
+      mediaIds: [mediaId, pdfId],
     });
     expect(answered.statusCode, answered.body).toBe(200);
-    expect(answered.json().documents.map((d: { id: number }) => d.id)).toEqual([mediaId]);
+    // a photo and the signed report as a PDF
+    expect(answered.json().documents.map((d: { id: number; kind: string }) => [d.id, d.kind])).toEqual([
+      [mediaId, 'image'],
+      [pdfId, 'document'],
+    ]);
     // the superior's leader reads the document
     expect((await send('GET', `/api/v1/media/${mediaId}`, 'leader')).statusCode).toBe(200);
     const accepted = await send('POST', url, 'office', {

@@ -977,12 +977,16 @@ export class SafetyIndexService {
         if (body.mediaIds?.length) {
           if (!this.collaborators.media)
             return HttpErrors.validationFailed.raise('Documents cannot be kept here');
+          // a rectification report: photos of its pages, a signed PDF, or a short video of the site
           const docs = await this.collaborators.media.attach(
             q,
             body.mediaIds,
             'accountability_item',
             id,
             actor,
+            {
+              kinds: ['image', 'document', 'video'],
+            },
           );
           details.documents = docs.map((d) => d.id);
         }

@@ -112,6 +112,7 @@ export function AnswerDialog({ item, title, onClose, onDone }: DialogProps) {
         label={t('indexadmin.acc.upload')}
         onError={(e) => setError(errorText(e))}
         testId="acc-upload"
+        documents
       />
       {error && <Alert type="error" showIcon message={error} className="ia-gap-top" />}
     </Modal>

@@ -2,7 +2,13 @@
 // and the item's append-only history (created → answered → returned → … → accepted, overdue and escalated
 // on the way). The actions the viewer may take sit at its foot. Opened from the list or from a
 // notification's link (/index/accountability?item=N).
-import { CheckOutlined, EditOutlined, RollbackOutlined, WarningOutlined } from '@ant-design/icons';
+import {
+  CheckOutlined,
+  EditOutlined,
+  FilePdfOutlined,
+  RollbackOutlined,
+  WarningOutlined,
+} from '@ant-design/icons';
 import {
   Alert,
   Button,
@@ -150,19 +156,35 @@ export function ItemDrawer({
                 {t('indexadmin.acc.answeredAt', { at: formatDateTime(item.answeredAt) })}
               </Typography.Text>
               <Typography.Paragraph className="ia-answer">{item.answer}</Typography.Paragraph>
-              {item.documents.length > 0 && (
+              {item.documents.some((m) => m.kind === 'document') && (
+                <ul className="ia-files" data-testid="acc-files">
+                  {item.documents
+                    .filter((m) => m.kind === 'document')
+                    .map((m, i) => (
+                      <li key={m.id}>
+                        <a href={m.url} download>
+                          <FilePdfOutlined /> {t('indexadmin.acc.pdf', { n: i + 1 })}
+                        </a>{' '}
+                        <Typography.Text type="secondary">{formatBytes(m.bytes)}</Typography.Text>
+                      </li>
+                    ))}
+                </ul>
+              )}
+              {item.documents.some((m) => m.kind === 'image') && (
                 <Image.PreviewGroup>
                   <div className="ia-documents" data-testid="acc-documents">
-                    {item.documents.map((m) => (
-                      <Image
-                        key={m.id}
-                        src={m.thumbnailUrl ?? m.url}
-                        preview={{ src: m.url }}
-                        alt={t('indexadmin.acc.document')}
-                        width={96}
-                        height={96}
-                      />
-                    ))}
+                    {item.documents
+                      .filter((m) => m.kind === 'image')
+                      .map((m) => (
+                        <Image
+                          key={m.id}
+                          src={m.thumbnailUrl ?? m.url}
+                          preview={{ src: m.url }}
+                          alt={t('indexadmin.acc.document')}
+                          width={96}
+                          height={96}
+                        />
+                      ))}
                   </div>
                 </Image.PreviewGroup>
               )}
@@ -214,4 +236,9 @@ function historyLine(h: AccountabilityItemDetail['history'][number], t: Translat
   if (h.kind === 'answered' && Array.isArray(d.documents) && d.documents.length > 0)
     return t('indexadmin.acc.history.documents', { n: d.documents.length });
   return null;
+}
+
+/** "312 KB", "2.4 MB". */
+function formatBytes(n: number): string {
+  return n < 1024 * 1024 ? `${Math.max(1, Math.round(n / 1024))} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
