@@ -107,16 +107,16 @@ export async function upsertExternal(
   );
 }
 
+/** A period's external values of these indicators, for every unit. */
 export function externalValues(
   q: Queryable,
   period: string,
-  unitIds: number[],
   indicators: string[],
 ): Promise<{ unit_id: number; indicator: string; value: number; source: string }[]> {
   return q.query(
     `SELECT unit_id, indicator, value, source FROM index_external_value
-     WHERE period = $1 AND unit_id = ANY($2::bigint[]) AND indicator = ANY($3::text[])`,
-    [period, unitIds, indicators],
+     WHERE period = $1 AND indicator = ANY($2::text[])`,
+    [period, indicators],
   );
 }
 
@@ -285,6 +285,15 @@ export function inputs(q: Queryable, runId: number): Promise<InputRow[]> {
   return q.query<InputRow>(
     `SELECT unit_id, indicator, value, source, original_value, corrected, reason, corrected_by, corrected_at
      FROM index_input WHERE run_id = $1 ORDER BY unit_id, indicator`,
+    [runId],
+  );
+}
+
+/** The run's corrected inputs only (a run's answer lists its corrections, not its every input). */
+export function corrections(q: Queryable, runId: number): Promise<InputRow[]> {
+  return q.query<InputRow>(
+    `SELECT unit_id, indicator, value, source, original_value, corrected, reason, corrected_by, corrected_at
+     FROM index_input WHERE run_id = $1 AND corrected ORDER BY unit_id, indicator`,
     [runId],
   );
 }

@@ -11,7 +11,7 @@ import { readTable, refuseRows } from '../../lib/table-reader.js';
 import { type Actor, actorName, type ScopeUnit, SYSTEM } from '../access/actor.js';
 import type { AuditService } from '../access/audit.js';
 import { hasRole, unitInScope } from '../access/policy-kit.js';
-import type { EventsService } from '../events/service.js';
+import { type EventsService, METRIC_FIGURES, type MetricFigure } from '../events/service.js';
 import type { MediaDto } from '../media/schema.js';
 import type { MediaService } from '../media/service.js';
 import type { Notifier } from '../supervision/notifier.js';
@@ -1227,45 +1227,61 @@ export class SafetyIndexService {
     }
   }
 
-  /** Every input of every unit at the level, with its source; what is missing. */
+  /**
+   * Every input of every unit at the level, with its source; what is missing. The units are those the
+   * event metrics list (every unit of the level in the subtree, with its population); the metrics and
+   * the month's external values are read at the same time.
+   */
   private async collect(
     scheme: SchemeBody,
     period: string,
     level: 'town' | 'village',
     county: ScopeUnit,
   ): Promise<{
-    units: (ScopeUnit & { population: number | null })[];
+    units: { id: number; code: string; name: string; level: string; population: number }[];
     values: { unit_id: number; indicator: string; value: number | null; source: string }[];
     missing: { unitId: number; indicator: string }[];
     flags: repo.RunRow['anomalies'];
   }> {
-    const units = await this.units.unitsAt(level, county.path);
     const days = periodDays(period);
-    const metrics = await this.events.metricsFor(county.path, { ...days, level });
-    const byUnit = new Map(metrics.items.map((m) => [m.unit.id, m]));
-    const external = await repo.externalValues(
-      this.db,
-      period,
-      units.map((u) => u.id),
-      scheme.indicators.filter((i) => i.source.startsWith('external:')).map((i) => i.source.slice(9)),
-    );
+    // only what the scheme's indicators read (and the share the self-closed flag reads): a figure no
+    // indicator names is not computed (the median is a sort of every resolved event)
+    const figures = new Set<MetricFigure>(['staffQuickShare']);
+    const groups: string[] = [];
+    for (const ind of scheme.indicators) {
+      if (ind.source.startsWith('events.group:')) groups.push(ind.source.slice(13));
+      else if (ind.source.startsWith('events:')) {
+        const figure = ind.source.slice(7);
+        if ((METRIC_FIGURES as readonly string[]).includes(figure)) figures.add(figure as MetricFigure);
+      }
+    }
+    const [metrics, external] = await Promise.all([
+      this.events.metricsFor(county.path, { ...days, level }, { figures: [...figures], groups }),
+      repo.externalValues(
+        this.db,
+        period,
+        scheme.indicators.filter((i) => i.source.startsWith('external:')).map((i) => i.source.slice(9)),
+      ),
+    ]);
+    const units = metrics.items.map((m) => ({ ...m.unit, population: m.population }));
     const ext = new Map(external.map((e) => [`${e.unit_id}:${e.indicator}`, e]));
     const values: { unit_id: number; indicator: string; value: number | null; source: string }[] = [];
     const missing: { unitId: number; indicator: string }[] = [];
-    for (const u of units) {
-      const m = byUnit.get(u.id);
+    for (const m of metrics.items) {
+      const u = m.unit;
       for (const ind of scheme.indicators) {
         let value: number | null = null;
         let source = ind.source;
         if (ind.source.startsWith('events:')) {
-          const key = ind.source.slice(7) as keyof NonNullable<typeof m>;
-          const v = m ? m[key] : null;
+          const v = m[ind.source.slice(7) as keyof typeof m];
           value = typeof v === 'number' ? v : null;
           source = `events ${days.from}..${days.to}`;
         } else if (ind.source.startsWith('events.group:')) {
           const group = ind.source.slice(13);
-          const pop = m?.population ?? u.population ?? 0;
-          value = pop > 0 ? Math.round((((m?.byCategory[group] ?? 0) * 1000) / pop) * 10000) / 10000 : null;
+          value =
+            m.population > 0
+              ? Math.round((((m.byCategory[group] ?? 0) * 1000) / m.population) * 10000) / 10000
+              : null;
           source = `events ${days.from}..${days.to} per 1,000 residents`;
         } else {
           const e = ext.get(`${u.id}:${ind.source.slice(9)}`);
@@ -1335,7 +1351,7 @@ export class SafetyIndexService {
 
   private compute(
     scheme: SchemeBody,
-    units: readonly ScopeUnit[],
+    units: readonly { id: number }[],
     values: readonly { unit_id: number; indicator: string; value: number | null }[],
   ): {
     result: IndexResult;
@@ -1382,12 +1398,8 @@ export class SafetyIndexService {
   private async computeRun(q: Queryable, run: repo.RunRow, scheme: SchemeBody): Promise<void> {
     const inputs = await repo.inputs(q, run.id);
     const unitIds = [...new Set(inputs.map((i) => i.unit_id))];
-    // one at a time: inside a transaction the queries share one connection
-    const units: ScopeUnit[] = [];
-    for (const id of unitIds) {
-      const u = await this.units.getScopeUnit(id);
-      if (u) units.push(u);
-    }
+    const refs = await this.units.scopeUnitsByIds(unitIds);
+    const units = unitIds.flatMap((id) => refs.get(id) ?? []);
     const c = this.compute(scheme, units, inputs);
     const contrib = contributions(c.result, 'index');
     const norm = c.result.normalised;
@@ -1501,17 +1513,15 @@ export class SafetyIndexService {
           rankInterval: intervalOf(x),
         };
       });
-      corrections = (await repo.inputs(this.db, r.id))
-        .filter((i) => i.corrected)
-        .map((i) => ({
-          unitId: i.unit_id,
-          indicator: i.indicator,
-          original: i.original_value,
-          value: i.value,
-          reason: i.reason ?? '',
-          by: i.corrected_by ?? '',
-          at: iso(i.corrected_at) ?? '',
-        }));
+      corrections = (await repo.corrections(this.db, r.id)).map((i) => ({
+        unitId: i.unit_id,
+        indicator: i.indicator,
+        original: i.original_value,
+        value: i.value,
+        reason: i.reason ?? '',
+        by: i.corrected_by ?? '',
+        at: iso(i.corrected_at) ?? '',
+      }));
     }
     return {
       id: r.id,

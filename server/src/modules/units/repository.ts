@@ -68,6 +68,12 @@ export async function byId(q: Queryable, id: number): Promise<UnitRow | undefine
   return (await q.query<UnitRow>(`SELECT ${COLS} FROM unit WHERE id = $1`, [id]))[0];
 }
 
+/** Units with these ids, in no particular order. */
+export async function byIds(q: Queryable, ids: readonly number[]): Promise<UnitRow[]> {
+  if (ids.length === 0) return [];
+  return q.query<UnitRow>(`SELECT ${COLS} FROM unit WHERE id = ANY($1::bigint[])`, [ids]);
+}
+
 /** Units with these codes, shallowest first (an ancestor chain when the codes come from a path). */
 export async function byCodes(q: Queryable, codes: string[]): Promise<UnitRow[]> {
   if (codes.length === 0) return [];

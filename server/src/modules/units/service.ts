@@ -316,6 +316,29 @@ export class UnitsService {
     return value;
   }
 
+  /**
+   * Units by id, as getScopeUnit gives them, for a caller naming many units at once (a run's results):
+   * the ones not cached in one query. Unknown ids are left out.
+   */
+  async scopeUnitsByIds(ids: readonly number[]): Promise<Map<number, ScopeUnit>> {
+    await this.locator.checkVersion();
+    const out = new Map<number, ScopeUnit>();
+    const missing: number[] = [];
+    const now = Date.now();
+    for (const id of new Set(ids)) {
+      const hit = this.scopeUnits.get(id);
+      if (hit && now - hit.at < SCOPE_TTL_MS) {
+        if (hit.value) out.set(id, hit.value);
+      } else missing.push(id);
+    }
+    for (const r of await repo.byIds(this.db, missing)) {
+      const value = { id: r.id, code: r.code, name: r.name, level: r.level, path: r.path };
+      this.scopeUnits.set(r.id, { at: now, value });
+      out.set(r.id, value);
+    }
+    return out;
+  }
+
   async getScopeDepartment(id: number): Promise<ScopeDepartment | null> {
     await this.locator.checkVersion();
     const hit = this.scopeDepartments.get(id);
