@@ -428,19 +428,36 @@ export type ItemRow = {
   escalated_to: number | null;
 };
 
-export async function insertItem(
+/**
+ * Accountability items in one statement; an item the run already made for the unit and action is left
+ * alone (ON CONFLICT). Returns the new items' ids by unit.
+ */
+export async function insertItems(
   q: Queryable,
-  i: Pick<
+  items: readonly Pick<
     ItemRow,
     'county_code' | 'unit_id' | 'unit_path' | 'action' | 'run_id' | 'period' | 'due_at' | 'created_at'
-  >,
-): Promise<number | null> {
-  const rows = await q.query<{ id: number }>(
+  >[],
+): Promise<Map<number, number>> {
+  if (items.length === 0) return new Map();
+  const rows = await q.query<{ id: number; unit_id: number }>(
     `INSERT INTO accountability_item (county_code, unit_id, unit_path, action, run_id, period, state, due_at, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8) ON CONFLICT DO NOTHING RETURNING id`,
-    [i.county_code, i.unit_id, i.unit_path, i.action, i.run_id, i.period, i.due_at, i.created_at],
+     SELECT c, u, p, a, r, pe, 'open', d, at
+     FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::timestamptz[], $8::timestamptz[])
+       AS t(c, u, p, a, r, pe, d, at)
+     ON CONFLICT DO NOTHING RETURNING id, unit_id`,
+    [
+      items.map((i) => i.county_code),
+      items.map((i) => i.unit_id),
+      items.map((i) => i.unit_path),
+      items.map((i) => i.action),
+      items.map((i) => i.run_id),
+      items.map((i) => i.period),
+      items.map((i) => i.due_at),
+      items.map((i) => i.created_at),
+    ],
   );
-  return rows[0] ? Number(rows[0].id) : null;
+  return new Map(rows.map((r) => [Number(r.unit_id), Number(r.id)]));
 }
 
 export type HistoryRow = {
@@ -454,9 +471,26 @@ export type HistoryRow = {
 };
 
 export async function appendHistory(q: Queryable, h: Omit<HistoryRow, 'id'>): Promise<void> {
+  await appendHistories(q, [h]);
+}
+
+/** Several history entries in one statement, in the given order. */
+export async function appendHistories(q: Queryable, hs: readonly Omit<HistoryRow, 'id'>[]): Promise<void> {
+  if (hs.length === 0) return;
   await q.query(
-    `INSERT INTO accountability_history (item_id, at, kind, by_name, note, details) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
-    [h.item_id, h.at, h.kind, h.by_name, h.note, JSON.stringify(h.details)],
+    `INSERT INTO accountability_history (item_id, at, kind, by_name, note, details)
+     SELECT i, at, k, b, n, d::jsonb
+     FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY
+       AS t(i, at, k, b, n, d, o)
+     ORDER BY o`,
+    [
+      hs.map((h) => h.item_id),
+      hs.map((h) => h.at),
+      hs.map((h) => h.kind),
+      hs.map((h) => h.by_name),
+      hs.map((h) => h.note),
+      hs.map((h) => JSON.stringify(h.details)),
+    ],
   );
 }
 

@@ -17,7 +17,7 @@ import type { MediaService } from '../media/service.js';
 import type { Notifier } from '../supervision/notifier.js';
 import type { UnitsService } from '../units/service.js';
 import { DEFAULT_SCHEME } from './domain/default-scheme.js';
-import { answerDays, ladderAction, ladderDepth } from './domain/ladder.js';
+import { answerDays, type LadderAction, ladderAction, ladderDepth } from './domain/ladder.js';
 import {
   type CheckResult,
   checkVillage,
@@ -228,15 +228,18 @@ export class SafetyIndexService {
     queue.register<{ occurrence?: string }>('safety-index.monthly', async (p) => {
       const at = p.occurrence ? new Date(p.occurrence) : this.clock.now();
       const period = previousPeriod(new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 7));
-      for (const level of ['town', 'village'] as const) {
-        try {
-          await this.startRun(SYSTEM, { period, level });
-        } catch (e) {
-          // no county or no scheme yet: nothing to run
-          if (!(e instanceof Error && /no_(county|scheme)/.test(String((e as { code?: string }).code))))
-            throw e;
+      // the system acts for the whole installation: a run covers its top unit (the city, or the county
+      // of a one-county installation), never just the first county of a city
+      for (const root of await this.roots())
+        for (const level of ['town', 'village'] as const) {
+          try {
+            await this.startRunWithin(SYSTEM, { period, level }, root);
+          } catch (e) {
+            // no scheme yet: nothing to run
+            if (!(e instanceof Error && /no_(county|scheme)/.test(String((e as { code?: string }).code))))
+              throw e;
+          }
         }
-      }
     });
     schedules.define({ name: 'safety-index.monthly', cron: '0 2 3 * *', kind: 'safety-index.monthly' });
     queue.register('safety-index.overdue', async (_p, ctx) => {
@@ -523,10 +526,19 @@ export class SafetyIndexService {
     return this.runDto(row, true);
   }
 
-  /** Starts a run: collect and compute, ready for review (state computed). */
+  /** Starts a run of the actor's county (or city): collect and compute, ready for review (state computed). */
   async startRun(
     actor: Actor,
     opts: { period: string; level: 'town' | 'village'; scheme?: string | undefined },
+  ): Promise<RunDto> {
+    if (!indexPolicy.manage(actor)) this.deny(actor);
+    return this.startRunWithin(actor, opts, await this.county(actor));
+  }
+
+  private async startRunWithin(
+    actor: Actor,
+    opts: { period: string; level: 'town' | 'village'; scheme?: string | undefined },
+    county: ScopeUnit,
   ): Promise<RunDto> {
     if (!indexPolicy.manage(actor)) this.deny(actor);
     if (!PERIOD_RE.test(opts.period)) return HttpErrors.validationFailed.raise('period must be YYYY-MM');
@@ -534,7 +546,6 @@ export class SafetyIndexService {
     const scheme = await repo.schemeByCode(this.db, opts.scheme ?? DEFAULT_SCHEME_CODE);
     if (!scheme) return E.noScheme.raise();
     const body = schemeBodySchema.parse(scheme.body);
-    const county = await this.county(actor);
     const collected = await this.collect(body, opts.period, opts.level, county);
     const anomalies = [
       ...collected.flags,
@@ -679,64 +690,86 @@ export class SafetyIndexService {
       colors.set(`${h.unit_id}:${h.period}`, h.color as Color | null);
     const listed = await repo.listedAmong(q, ids);
     const units = await this.units.refsByCodes(results.map((r) => r.code));
+    const due = (action: LadderAction) =>
+      new Date(now.getTime() + answerDays(action, scheme.ladder) * 86_400_000);
+    const triggered: { r: repo.ResultRow; action: LadderAction; unit: ScopeUnit }[] = [];
     for (const r of results) {
       // consecutive months ending with this run's (a month without a published run breaks a streak)
       const history = periods.map((p) => colors.get(`${r.unit_id}:${p}`) ?? null);
       const action = ladderAction(history, listed.has(r.unit_id), scheme.ladder);
       const unit = units.get(r.code);
-      if (!action || !unit) continue;
-      const itemId = await repo.insertItem(q, {
+      if (action && unit) triggered.push({ r, action, unit });
+    }
+    if (triggered.length === 0) return;
+    const made = await repo.insertItems(
+      q,
+      triggered.map(({ r, action, unit }) => ({
         county_code: run.county_code,
         unit_id: r.unit_id,
         unit_path: unit.path,
         action,
         run_id: run.id,
         period: run.period,
-        due_at: new Date(now.getTime() + answerDays(action, scheme.ladder) * 86_400_000),
+        due_at: due(action),
         created_at: now,
-      });
-      if (itemId === null) continue;
-      await repo.appendHistory(q, {
+      })),
+    );
+    const fresh = triggered.flatMap((t) => {
+      const itemId = made.get(t.r.unit_id);
+      return itemId === undefined ? [] : [{ ...t, itemId }];
+    });
+    await repo.appendHistories(
+      q,
+      fresh.map(({ r, itemId }) => ({
         item_id: itemId,
         at: now,
-        kind: 'created',
+        kind: 'created' as const,
         by_name: 'system',
         note: null,
         details: { period: run.period, color: r.color, runId: run.id },
-      });
-      // a warning goes to the unit; the higher rungs also to its superior; a delisting is the superior's to sign off
-      const superior = parentCode(unit.path);
-      const superiorUnit = superior ? (await this.units.refsByCodes([superior])).get(superior) : undefined;
-      const to =
-        action === 'warning'
-          ? [unit.id]
-          : action === 'delisting'
-            ? superiorUnit
-              ? [superiorUnit.id]
-              : [unit.id]
-            : [unit.id, ...(superiorUnit ? [superiorUnit.id] : [])];
-      await this.collaborators.notifier?.publish(q, {
-        kind: `safety_index.${action}`,
-        entityType: 'accountability_item',
-        entityId: itemId,
-        title: {
-          zh: `${unit.name}：${run.period} 平安指数${ACTION_NAMES[action]!.zh}，请于 ${fmtDay(now, answerDays(action, scheme.ladder))} 前答复`,
-          en: `${unit.name}: ${ACTION_NAMES[action]!.en} after the ${run.period} safety index; answer within ${answerDays(action, scheme.ladder)} days`,
-        },
-        link: `/index/accountability?item=${itemId}`,
-        to: { unitIds: to },
-        unitPath: unit.path,
-        external: action !== 'warning',
-      });
-      await this.audit.record(q, {
+      })),
+    );
+    // a warning goes to the unit; the higher rungs also to its superior; a delisting is the superior's to sign off
+    const superiors = await this.units.refsByCodes(fresh.flatMap(({ unit }) => parentCode(unit.path) ?? []));
+    await this.collaborators.notifier?.publishMany(
+      q,
+      fresh.map(({ action, unit, itemId }) => {
+        const superior = parentCode(unit.path);
+        const superiorUnit = superior ? superiors.get(superior) : undefined;
+        const to =
+          action === 'warning'
+            ? [unit.id]
+            : action === 'delisting'
+              ? superiorUnit
+                ? [superiorUnit.id]
+                : [unit.id]
+              : [unit.id, ...(superiorUnit ? [superiorUnit.id] : [])];
+        return {
+          kind: `safety_index.${action}`,
+          entityType: 'accountability_item',
+          entityId: itemId,
+          title: {
+            zh: `${unit.name}：${run.period} 平安指数${ACTION_NAMES[action]!.zh}，请于 ${fmtDay(now, answerDays(action, scheme.ladder))} 前答复`,
+            en: `${unit.name}: ${ACTION_NAMES[action]!.en} after the ${run.period} safety index; answer within ${answerDays(action, scheme.ladder)} days`,
+          },
+          link: `/index/accountability?item=${itemId}`,
+          to: { unitIds: to },
+          unitPath: unit.path,
+          external: action !== 'warning',
+        };
+      }),
+    );
+    await this.audit.recordMany(
+      q,
+      fresh.map(({ r, action, itemId }) => ({
         actor: SYSTEM,
         action: `safety_index.accountability.${action}`,
         entityType: 'accountability_item',
         entityId: itemId,
         unitId: r.unit_id,
         after: { period: run.period, color: r.color },
-      });
-    }
+      })),
+    );
   }
 
   /**
@@ -1189,7 +1222,10 @@ export class SafetyIndexService {
     return new Date(this.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 7);
   }
 
-  /** The county a run covers: the actor's, or the first one for the system; a city's safety office covers the city. */
+  /**
+   * The unit a run covers: the actor's county; a city's safety office covers the city; the system (the
+   * command line, the monthly job) covers the installation's top unit.
+   */
   private async county(actor: Actor): Promise<ScopeUnit> {
     if (actor.kind !== 'anonymous' && actor.scope.unit && actor.scope.unit.id !== 0) {
       if (actor.scope.unit.level === 'city') return actor.scope.unit;
@@ -1198,8 +1234,17 @@ export class SafetyIndexService {
       const county = codes.map((c) => refs.get(c)).find((u) => u?.level === 'county');
       if (county) return county;
     }
-    const [first] = await this.units.unitsAt('county', '/');
+    const [first] = await this.roots();
     return first ?? E.noCounty.raise();
+  }
+
+  /**
+   * The installation's top units: its cities, or its counties when no city is above them. Normally one
+   * (the city, or the one county a district runs); the monthly job runs each.
+   */
+  private async roots(): Promise<ScopeUnit[]> {
+    const cities = await this.units.unitsAt('city', '/');
+    return cities.length > 0 ? cities : this.units.unitsAt('county', '/');
   }
 
   private async lockRun(q: Queryable, id: number, version: number): Promise<repo.RunRow> {
