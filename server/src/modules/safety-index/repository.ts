@@ -391,6 +391,22 @@ export function results(q: Queryable, runId: number): Promise<ResultRow[]> {
   ]);
 }
 
+/** A run's results without the per-indicator columns (what a run's answer and the ladder read). */
+export type ResultBrief = Omit<ResultRow, 'indicators' | 'contributions'>;
+
+export function resultBriefs(q: Queryable, runId: number): Promise<ResultBrief[]> {
+  return q.query<ResultBrief>(
+    `SELECT run_id, unit_id, code, name, score, rank, color, dimensions, rank_median, rank_p05, rank_p95
+     FROM index_result WHERE run_id = $1 ORDER BY rank NULLS LAST, code`,
+    [runId],
+  );
+}
+
+/** A run's score of every unit (a later run's change). */
+export function scores(q: Queryable, runId: number): Promise<{ unit_id: number; score: number | null }[]> {
+  return q.query('SELECT unit_id, score FROM index_result WHERE run_id = $1', [runId]);
+}
+
 /** A unit's published results, oldest first (its trend and its color history). */
 export function unitHistory(
   q: Queryable,

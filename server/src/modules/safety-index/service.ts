@@ -116,7 +116,7 @@ export interface RankInterval {
   p95: number;
 }
 
-const intervalOf = (r: repo.ResultRow): RankInterval | null =>
+const intervalOf = (r: repo.ResultBrief): RankInterval | null =>
   r.rank_median === null || r.rank_p05 === null || r.rank_p95 === null
     ? null
     : { median: r.rank_median, p05: r.rank_p05, p95: r.rank_p95 };
@@ -565,7 +565,7 @@ export class SafetyIndexService {
       });
       await repo.insertInputs(q, run.id, collected.values);
       const updated = await repo.updateRun(q, run.id, run.version, { missing: collected.missing, anomalies });
-      await this.computeRun(q, updated!, body);
+      await this.computeRun(q, updated!, body, collected.values);
       await this.audit.record(q, {
         actor,
         action: 'safety_index.run.start',
@@ -679,7 +679,7 @@ export class SafetyIndexService {
    * Set-based: the look-back colors of every unit in one query, who is listed in another.
    */
   private async applyLadder(q: Queryable, run: repo.RunRow, scheme: SchemeBody, now: Date): Promise<void> {
-    const results = await repo.results(q, run.id);
+    const results = await repo.resultBriefs(q, run.id);
     if (results.length === 0) return;
     const depth = ladderDepth(scheme.ladder);
     const periods: string[] = [];
@@ -692,7 +692,7 @@ export class SafetyIndexService {
     const units = await this.units.refsByCodes(results.map((r) => r.code));
     const due = (action: LadderAction) =>
       new Date(now.getTime() + answerDays(action, scheme.ladder) * 86_400_000);
-    const triggered: { r: repo.ResultRow; action: LadderAction; unit: ScopeUnit }[] = [];
+    const triggered: { r: repo.ResultBrief; action: LadderAction; unit: ScopeUnit }[] = [];
     for (const r of results) {
       // consecutive months ending with this run's (a month without a published run breaks a streak)
       const history = periods.map((p) => colors.get(`${r.unit_id}:${p}`) ?? null);
@@ -1440,9 +1440,18 @@ export class SafetyIndexService {
     };
   }
 
-  private async computeRun(q: Queryable, run: repo.RunRow, scheme: SchemeBody): Promise<void> {
-    const inputs = await repo.inputs(q, run.id);
-    const unitIds = [...new Set(inputs.map((i) => i.unit_id))];
+  /**
+   * Computes a run from its saved inputs (or from `saved`, the ones just saved, not read back) and saves
+   * the results. Units in id order, however the inputs came.
+   */
+  private async computeRun(
+    q: Queryable,
+    run: repo.RunRow,
+    scheme: SchemeBody,
+    saved?: readonly { unit_id: number; indicator: string; value: number | null }[],
+  ): Promise<void> {
+    const inputs = saved ?? (await repo.inputs(q, run.id));
+    const unitIds = [...new Set(inputs.map((i) => i.unit_id))].sort((a, b) => a - b);
     const refs = await this.units.scopeUnitsByIds(unitIds);
     const units = unitIds.flatMap((id) => refs.get(id) ?? []);
     const c = this.compute(scheme, units, inputs);
@@ -1541,9 +1550,9 @@ export class SafetyIndexService {
     if (withResults) {
       const prev = await repo.publishedRun(this.db, previousPeriod(r.period), r.level);
       const prevScores = new Map(
-        (prev ? await repo.results(this.db, prev.id) : []).map((x) => [x.unit_id, x.score]),
+        (prev ? await repo.scores(this.db, prev.id) : []).map((x) => [x.unit_id, x.score]),
       );
-      results = (await repo.results(this.db, r.id)).map((x) => {
+      results = (await repo.resultBriefs(this.db, r.id)).map((x) => {
         const before = prevScores.get(x.unit_id);
         return {
           unitId: x.unit_id,
