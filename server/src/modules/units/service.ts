@@ -383,7 +383,7 @@ export class UnitsService {
    * (events' metrics, the safety index). No permission check: the caller checked its actor.
    */
   async unitsAt(level: Level, withinPath: string): Promise<(ScopeUnit & { population: number | null })[]> {
-    const { rows } = await repo.list(this.db, { level, withinPath, limit: 1_000_000, offset: 0 });
+    const rows = await repo.atLevel(this.db, level, withinPath);
     return rows.map((r) => ({
       id: r.id,
       code: r.code,
