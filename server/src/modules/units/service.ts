@@ -322,21 +322,12 @@ export class UnitsService {
    */
   async scopeUnitsByIds(ids: readonly number[]): Promise<Map<number, ScopeUnit>> {
     await this.locator.checkVersion();
-    const out = new Map<number, ScopeUnit>();
-    const missing: number[] = [];
-    const now = Date.now();
-    for (const id of new Set(ids)) {
-      const hit = this.scopeUnits.get(id);
-      if (hit && now - hit.at < SCOPE_TTL_MS) {
-        if (hit.value) out.set(id, hit.value);
-      } else missing.push(id);
-    }
-    for (const r of await repo.byIds(this.db, missing)) {
-      const value = { id: r.id, code: r.code, name: r.name, level: r.level, path: r.path };
-      this.scopeUnits.set(r.id, { at: now, value });
-      out.set(r.id, value);
-    }
-    return out;
+    return cachedUnits(
+      this.scopeUnits,
+      ids,
+      (r) => r.id,
+      (missing) => repo.byIds(this.db, missing),
+    );
   }
 
   async getScopeDepartment(id: number): Promise<ScopeDepartment | null> {
@@ -362,20 +353,12 @@ export class UnitsService {
    */
   async refsByCodes(codes: readonly string[]): Promise<Map<string, ScopeUnit>> {
     await this.locator.checkVersion();
-    const out = new Map<string, ScopeUnit>();
-    const missing: string[] = [];
-    const now = Date.now();
-    for (const c of new Set(codes)) {
-      const hit = this.unitRefs.get(c);
-      if (hit && now - hit.at < SCOPE_TTL_MS) out.set(c, hit.value);
-      else missing.push(c);
-    }
-    for (const r of await repo.byCodes(this.db, missing)) {
-      const value = { id: r.id, code: r.code, name: r.name, level: r.level, path: r.path };
-      this.unitRefs.set(r.code, { at: now, value });
-      out.set(r.code, value);
-    }
-    return out;
+    return cachedUnits(
+      this.unitRefs,
+      codes,
+      (r) => r.code,
+      (missing) => repo.byCodes(this.db, missing),
+    );
   }
 
   /**
@@ -561,4 +544,31 @@ export class UnitsService {
     const row = await repo.byId(this.db, id);
     return row ?? UnitErrors.notFound.raise(`No unit with id ${id}`);
   }
+}
+
+/**
+ * Units by key from a cache of scope units (entries younger than SCOPE_TTL_MS; a cached miss stays a
+ * miss), the others read in one query and cached. Unknown keys are left out.
+ */
+async function cachedUnits<K>(
+  cache: Map<K, { at: number; value: ScopeUnit | null }>,
+  keys: readonly K[],
+  keyOf: (r: repo.UnitRow) => K,
+  read: (missing: K[]) => Promise<repo.UnitRow[]>,
+): Promise<Map<K, ScopeUnit>> {
+  const out = new Map<K, ScopeUnit>();
+  const missing: K[] = [];
+  const now = Date.now();
+  for (const k of new Set(keys)) {
+    const hit = cache.get(k);
+    if (hit && now - hit.at < SCOPE_TTL_MS) {
+      if (hit.value) out.set(k, hit.value);
+    } else missing.push(k);
+  }
+  for (const r of await read(missing)) {
+    const value = { id: r.id, code: r.code, name: r.name, level: r.level, path: r.path };
+    cache.set(keyOf(r), { at: now, value });
+    out.set(keyOf(r), value);
+  }
+  return out;
 }
