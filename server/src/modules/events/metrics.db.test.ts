@@ -246,6 +246,36 @@ describe('metrics', () => {
     expect(lean.items).toEqual(full.items.map((i) => ({ ...i, medianResolveHours: null })));
   });
 
+  it('computes only the figures and category groups a caller names, the others null', async () => {
+    const query = { ...NOVEMBER, level: 'grid' } as const;
+    const full = await ctx.services.events.metricsFor('/3303/330304/', query);
+    const some = await ctx.services.events.metricsFor('/3303/330304/', query, {
+      figures: ['onTimeRate', 'staffQuickShare'],
+      groups: ['fire', 'traffic'],
+    });
+    expect(some.items).toEqual(
+      full.items.map((i) => ({
+        ...i,
+        resolutionRate: null,
+        medianResolveHours: null,
+        satisfaction: null,
+        reopenRate: null,
+        // traffic is asked for but has no reports: left out, as in the full answer
+        byCategory: i.byCategory.fire ? { fire: i.byCategory.fire } : {},
+      })),
+    );
+    expect(some.items.map((i) => [i.onTimeRate, i.staffQuickShare, i.byCategory])).toEqual([
+      [0.5, 0.1667, { fire: 3 }],
+      [0.6667, 0, { fire: 2 }],
+    ]);
+    // nothing but the counts
+    const bare = await ctx.services.events.metricsFor('/3303/330304/', query, { figures: [], groups: [] });
+    expect(bare.items.map((i) => [i.reported, i.resolved, i.onTimeRate, i.byCategory])).toEqual([
+      [6, 4, null, {}],
+      [4, 3, null, {}],
+    ]);
+  });
+
   it('counts an event at a unit above the level only where it belongs', async () => {
     const [village] = (await ctx.services.events.metricsFor('/3303/', { ...NOVEMBER, level: 'village' }))
       .items;

@@ -80,6 +80,17 @@ export interface PublicEvent {
   mediaUrls: string[];
 }
 
+/** The figures of MetricsRow a caller may ask for alone (reported, perThousand and resolved always come). */
+export const METRIC_FIGURES = [
+  'resolutionRate',
+  'onTimeRate',
+  'medianResolveHours',
+  'satisfaction',
+  'reopenRate',
+  'staffQuickShare',
+] as const;
+export type MetricFigure = (typeof METRIC_FIGURES)[number];
+
 export interface MetricsResult {
   from: string;
   to: string;
@@ -1171,25 +1182,40 @@ export class EventsService {
 
   /**
    * The metrics without a permission check, for other services (the safety index's collect step).
-   * `median: false` leaves medianResolveHours null and saves its sort (most of the query's time): for a
-   * caller that does not use it.
+   * A caller that reads only some figures names them in `figures` (and the category groups it reads in
+   * `groups`): the others come back null (byCategory then holds only those groups), and the query does
+   * not compute them. `median: false` leaves out only medianResolveHours, whose sort is most of the
+   * query's time. Without either, every figure of every top-level category.
    */
   async metricsFor(
     withinPath: string,
     query: { from: string; to: string; level: 'town' | 'village' | 'grid' },
-    opts: { median?: boolean } = {},
+    opts: { median?: boolean; figures?: readonly MetricFigure[]; groups?: readonly string[] } = {},
   ): Promise<MetricsResult> {
     const from = localMidnight(query.from);
     const to = new Date(localMidnight(query.to).getTime() + 24 * 3600_000);
     if (!(to > from)) HttpErrors.validationFailed.raise('to must not be before from');
     const depth = { town: 3, village: 4, grid: 5 }[query.level];
+    const wanted = new Set<MetricFigure>(opts.figures ?? METRIC_FIGURES);
+    if (opts.median === false) wanted.delete('medianResolveHours');
+    const groups = opts.groups ? [...new Set(opts.groups)] : await this.categoryGroups();
+    const ask: repo.MetricsAsk = {
+      resolution: wanted.has('resolutionRate'),
+      onTime: wanted.has('onTimeRate'),
+      satisfaction: wanted.has('satisfaction'),
+      reopen: wanted.has('reopenRate'),
+      staffQuick: wanted.has('staffQuickShare'),
+      median: wanted.has('medianResolveHours'),
+      groups,
+    };
     const [rows, units] = await Promise.all([
-      repo.metrics(this.db, withinPath, depth, from, to, { median: opts.median ?? true }),
+      repo.metrics(this.db, withinPath, depth, from, to, ask),
       this.units.unitsAt(query.level, withinPath),
     ]);
     const byCode = new Map(rows.map((r) => [r.code, r]));
-    const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10000) / 10000 : null);
-    const num = (x: number | null, d = 4) =>
+    const ratio = (a: number | null, b: number) =>
+      a !== null && b > 0 ? Math.round((a / b) * 10000) / 10000 : null;
+    const num = (x: number | null | undefined, d = 4) =>
       x === null || x === undefined ? null : Math.round(Number(x) * 10 ** d) / 10 ** d;
     return {
       from: query.from,
@@ -1198,22 +1224,30 @@ export class EventsService {
       items: units.map((u) => {
         const r = byCode.get(u.code);
         const population = u.population ?? 0;
+        const byCategory: Record<string, number> = {};
+        if (r) for (const [i, g] of groups.entries()) if (r.groups[i]) byCategory[g] = r.groups[i]!;
         return {
           unit: { id: u.id, code: u.code, name: u.name, level: u.level },
           population,
           reported: r?.reported ?? 0,
           perThousand: population > 0 ? num(((r?.reported ?? 0) * 1000) / population) : null,
           resolved: r?.resolved ?? 0,
-          resolutionRate: r ? ratio(r.resolved, r.counted) : null,
-          onTimeRate: num(r?.on_time ?? null),
-          medianResolveHours: num(r?.median_h ?? null, 2),
-          satisfaction: num(r?.rating_avg ?? null, 3),
-          reopenRate: num(r?.reopen_rate ?? null),
+          resolutionRate: r && r.counted !== null ? ratio(r.resolved, r.counted) : null,
+          onTimeRate: num(r?.on_time),
+          medianResolveHours: num(r?.median_h, 2),
+          satisfaction: num(r?.rating_avg, 3),
+          reopenRate: num(r?.reopen_rate),
           staffQuickShare: r ? ratio(r.staff_quick, r.reported) : null,
-          byCategory: r?.by_group ?? {},
+          byCategory,
         };
       }),
     };
+  }
+
+  /** The top-level event categories (an event's category_group is one of them). */
+  private async categoryGroups(): Promise<string[]> {
+    const all = await this.categories.list(SYSTEM, { includeInactive: true, page: 1, pageSize: 10_000 });
+    return all.items.filter((c) => !c.parentCode).map((c) => c.code);
   }
 
   // ---------------------------------------------------------------- public views (Open311, public pages)

@@ -2,6 +2,7 @@
 // computed and ranked together; a county's safety office keeps to its county.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/context.js';
+import { JobRunner } from '../../jobs/runner.js';
 import { type Actor, SYSTEM } from '../access/actor.js';
 import { makeAccount, TEST_PASSWORD } from '../access/testing.js';
 import type { NewUnit } from '../units/schema.js';
@@ -70,5 +71,38 @@ describe('the unit a run covers', () => {
       { period: '2026-10', level: 'village' },
     );
     expect(preview.results.map((r) => r.code).sort()).toEqual(['330304001001', '330304002001']);
+  });
+});
+
+describe('the monthly job', () => {
+  it('runs the whole installation as the system: the city with every county, towns and villages', async () => {
+    const before = await ctx.db.query<{ id: number }>('SELECT id FROM index_run');
+    await ctx.services.jobs.queue.enqueue(ctx.db, {
+      kind: 'safety-index.monthly',
+      payload: { occurrence: '2026-11-02T18:00:00Z' },
+    });
+    await new JobRunner(ctx.services.jobs.queue, ctx.services.jobs.schedules, { workerId: 't' }).runDue();
+    const runs = await ctx.db.query<{ id: number; level: string; period: string; created_by: string }>(
+      'SELECT id, level, period, created_by FROM index_run WHERE NOT (id = ANY($1::bigint[])) ORDER BY level',
+      [before.map((r) => r.id)],
+    );
+    expect(runs.map((r) => [r.level, r.period, r.created_by])).toEqual([
+      ['town', '2026-10', 'system'],
+      ['village', '2026-10', 'system'],
+    ]);
+    const [town, village] = await Promise.all(runs.map((r) => ctx.services.safetyIndex.getRun(SYSTEM, r.id)));
+    expect(town!.within.name).toBe('温州市');
+    expect(town!.results.map((r) => r.code).sort()).toEqual([
+      '330302001',
+      '330302002',
+      '330304001',
+      '330304002',
+    ]);
+    expect(village!.results.map((r) => r.code).sort()).toEqual([
+      '330302001001',
+      '330302002001',
+      '330304001001',
+      '330304002001',
+    ]);
   });
 });

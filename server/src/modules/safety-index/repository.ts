@@ -107,16 +107,16 @@ export async function upsertExternal(
   );
 }
 
+/** A period's external values of these indicators, for every unit. */
 export function externalValues(
   q: Queryable,
   period: string,
-  unitIds: number[],
   indicators: string[],
 ): Promise<{ unit_id: number; indicator: string; value: number; source: string }[]> {
   return q.query(
     `SELECT unit_id, indicator, value, source FROM index_external_value
-     WHERE period = $1 AND unit_id = ANY($2::bigint[]) AND indicator = ANY($3::text[])`,
-    [period, unitIds, indicators],
+     WHERE period = $1 AND indicator = ANY($2::text[])`,
+    [period, indicators],
   );
 }
 
@@ -289,6 +289,15 @@ export function inputs(q: Queryable, runId: number): Promise<InputRow[]> {
   );
 }
 
+/** The run's corrected inputs only (a run's answer lists its corrections, not its every input). */
+export function corrections(q: Queryable, runId: number): Promise<InputRow[]> {
+  return q.query<InputRow>(
+    `SELECT unit_id, indicator, value, source, original_value, corrected, reason, corrected_by, corrected_at
+     FROM index_input WHERE run_id = $1 AND corrected ORDER BY unit_id, indicator`,
+    [runId],
+  );
+}
+
 export async function correctInput(
   q: Queryable,
   runId: number,
@@ -382,6 +391,22 @@ export function results(q: Queryable, runId: number): Promise<ResultRow[]> {
   ]);
 }
 
+/** A run's results without the per-indicator columns (what a run's answer and the ladder read). */
+export type ResultBrief = Omit<ResultRow, 'indicators' | 'contributions'>;
+
+export function resultBriefs(q: Queryable, runId: number): Promise<ResultBrief[]> {
+  return q.query<ResultBrief>(
+    `SELECT run_id, unit_id, code, name, score, rank, color, dimensions, rank_median, rank_p05, rank_p95
+     FROM index_result WHERE run_id = $1 ORDER BY rank NULLS LAST, code`,
+    [runId],
+  );
+}
+
+/** A run's score of every unit (a later run's change). */
+export function scores(q: Queryable, runId: number): Promise<{ unit_id: number; score: number | null }[]> {
+  return q.query('SELECT unit_id, score FROM index_result WHERE run_id = $1', [runId]);
+}
+
 /** A unit's published results, oldest first (its trend and its color history). */
 export function unitHistory(
   q: Queryable,
@@ -419,19 +444,36 @@ export type ItemRow = {
   escalated_to: number | null;
 };
 
-export async function insertItem(
+/**
+ * Accountability items in one statement; an item the run already made for the unit and action is left
+ * alone (ON CONFLICT). Returns the new items' ids by unit.
+ */
+export async function insertItems(
   q: Queryable,
-  i: Pick<
+  items: readonly Pick<
     ItemRow,
     'county_code' | 'unit_id' | 'unit_path' | 'action' | 'run_id' | 'period' | 'due_at' | 'created_at'
-  >,
-): Promise<number | null> {
-  const rows = await q.query<{ id: number }>(
+  >[],
+): Promise<Map<number, number>> {
+  if (items.length === 0) return new Map();
+  const rows = await q.query<{ id: number; unit_id: number }>(
     `INSERT INTO accountability_item (county_code, unit_id, unit_path, action, run_id, period, state, due_at, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8) ON CONFLICT DO NOTHING RETURNING id`,
-    [i.county_code, i.unit_id, i.unit_path, i.action, i.run_id, i.period, i.due_at, i.created_at],
+     SELECT c, u, p, a, r, pe, 'open', d, at
+     FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::timestamptz[], $8::timestamptz[])
+       AS t(c, u, p, a, r, pe, d, at)
+     ON CONFLICT DO NOTHING RETURNING id, unit_id`,
+    [
+      items.map((i) => i.county_code),
+      items.map((i) => i.unit_id),
+      items.map((i) => i.unit_path),
+      items.map((i) => i.action),
+      items.map((i) => i.run_id),
+      items.map((i) => i.period),
+      items.map((i) => i.due_at),
+      items.map((i) => i.created_at),
+    ],
   );
-  return rows[0] ? Number(rows[0].id) : null;
+  return new Map(rows.map((r) => [Number(r.unit_id), Number(r.id)]));
 }
 
 export type HistoryRow = {
@@ -445,9 +487,26 @@ export type HistoryRow = {
 };
 
 export async function appendHistory(q: Queryable, h: Omit<HistoryRow, 'id'>): Promise<void> {
+  await appendHistories(q, [h]);
+}
+
+/** Several history entries in one statement, in the given order. */
+export async function appendHistories(q: Queryable, hs: readonly Omit<HistoryRow, 'id'>[]): Promise<void> {
+  if (hs.length === 0) return;
   await q.query(
-    `INSERT INTO accountability_history (item_id, at, kind, by_name, note, details) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
-    [h.item_id, h.at, h.kind, h.by_name, h.note, JSON.stringify(h.details)],
+    `INSERT INTO accountability_history (item_id, at, kind, by_name, note, details)
+     SELECT i, at, k, b, n, d::jsonb
+     FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY
+       AS t(i, at, k, b, n, d, o)
+     ORDER BY o`,
+    [
+      hs.map((h) => h.item_id),
+      hs.map((h) => h.at),
+      hs.map((h) => h.kind),
+      hs.map((h) => h.by_name),
+      hs.map((h) => h.note),
+      hs.map((h) => JSON.stringify(h.details)),
+    ],
   );
 }
 

@@ -11,13 +11,13 @@ import { readTable, refuseRows } from '../../lib/table-reader.js';
 import { type Actor, actorName, type ScopeUnit, SYSTEM } from '../access/actor.js';
 import type { AuditService } from '../access/audit.js';
 import { hasRole, unitInScope } from '../access/policy-kit.js';
-import type { EventsService } from '../events/service.js';
+import { type EventsService, METRIC_FIGURES, type MetricFigure } from '../events/service.js';
 import type { MediaDto } from '../media/schema.js';
 import type { MediaService } from '../media/service.js';
 import type { Notifier } from '../supervision/notifier.js';
 import type { UnitsService } from '../units/service.js';
 import { DEFAULT_SCHEME } from './domain/default-scheme.js';
-import { answerDays, ladderAction, ladderDepth } from './domain/ladder.js';
+import { answerDays, type LadderAction, ladderAction, ladderDepth } from './domain/ladder.js';
 import {
   type CheckResult,
   checkVillage,
@@ -116,7 +116,7 @@ export interface RankInterval {
   p95: number;
 }
 
-const intervalOf = (r: repo.ResultRow): RankInterval | null =>
+const intervalOf = (r: repo.ResultBrief): RankInterval | null =>
   r.rank_median === null || r.rank_p05 === null || r.rank_p95 === null
     ? null
     : { median: r.rank_median, p05: r.rank_p05, p95: r.rank_p95 };
@@ -228,15 +228,18 @@ export class SafetyIndexService {
     queue.register<{ occurrence?: string }>('safety-index.monthly', async (p) => {
       const at = p.occurrence ? new Date(p.occurrence) : this.clock.now();
       const period = previousPeriod(new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 7));
-      for (const level of ['town', 'village'] as const) {
-        try {
-          await this.startRun(SYSTEM, { period, level });
-        } catch (e) {
-          // no county or no scheme yet: nothing to run
-          if (!(e instanceof Error && /no_(county|scheme)/.test(String((e as { code?: string }).code))))
-            throw e;
+      // the system acts for the whole installation: a run covers its top unit (the city, or the county
+      // of a one-county installation), never just the first county of a city
+      for (const root of await this.roots())
+        for (const level of ['town', 'village'] as const) {
+          try {
+            await this.startRunWithin(SYSTEM, { period, level }, root);
+          } catch (e) {
+            // no scheme yet: nothing to run
+            if (!(e instanceof Error && /no_(county|scheme)/.test(String((e as { code?: string }).code))))
+              throw e;
+          }
         }
-      }
     });
     schedules.define({ name: 'safety-index.monthly', cron: '0 2 3 * *', kind: 'safety-index.monthly' });
     queue.register('safety-index.overdue', async (_p, ctx) => {
@@ -523,10 +526,19 @@ export class SafetyIndexService {
     return this.runDto(row, true);
   }
 
-  /** Starts a run: collect and compute, ready for review (state computed). */
+  /** Starts a run of the actor's county (or city): collect and compute, ready for review (state computed). */
   async startRun(
     actor: Actor,
     opts: { period: string; level: 'town' | 'village'; scheme?: string | undefined },
+  ): Promise<RunDto> {
+    if (!indexPolicy.manage(actor)) this.deny(actor);
+    return this.startRunWithin(actor, opts, await this.county(actor));
+  }
+
+  private async startRunWithin(
+    actor: Actor,
+    opts: { period: string; level: 'town' | 'village'; scheme?: string | undefined },
+    county: ScopeUnit,
   ): Promise<RunDto> {
     if (!indexPolicy.manage(actor)) this.deny(actor);
     if (!PERIOD_RE.test(opts.period)) return HttpErrors.validationFailed.raise('period must be YYYY-MM');
@@ -534,7 +546,6 @@ export class SafetyIndexService {
     const scheme = await repo.schemeByCode(this.db, opts.scheme ?? DEFAULT_SCHEME_CODE);
     if (!scheme) return E.noScheme.raise();
     const body = schemeBodySchema.parse(scheme.body);
-    const county = await this.county(actor);
     const collected = await this.collect(body, opts.period, opts.level, county);
     const anomalies = [
       ...collected.flags,
@@ -554,7 +565,7 @@ export class SafetyIndexService {
       });
       await repo.insertInputs(q, run.id, collected.values);
       const updated = await repo.updateRun(q, run.id, run.version, { missing: collected.missing, anomalies });
-      await this.computeRun(q, updated!, body);
+      await this.computeRun(q, updated!, body, collected.values);
       await this.audit.record(q, {
         actor,
         action: 'safety_index.run.start',
@@ -668,7 +679,7 @@ export class SafetyIndexService {
    * Set-based: the look-back colors of every unit in one query, who is listed in another.
    */
   private async applyLadder(q: Queryable, run: repo.RunRow, scheme: SchemeBody, now: Date): Promise<void> {
-    const results = await repo.results(q, run.id);
+    const results = await repo.resultBriefs(q, run.id);
     if (results.length === 0) return;
     const depth = ladderDepth(scheme.ladder);
     const periods: string[] = [];
@@ -679,64 +690,86 @@ export class SafetyIndexService {
       colors.set(`${h.unit_id}:${h.period}`, h.color as Color | null);
     const listed = await repo.listedAmong(q, ids);
     const units = await this.units.refsByCodes(results.map((r) => r.code));
+    const due = (action: LadderAction) =>
+      new Date(now.getTime() + answerDays(action, scheme.ladder) * 86_400_000);
+    const triggered: { r: repo.ResultBrief; action: LadderAction; unit: ScopeUnit }[] = [];
     for (const r of results) {
       // consecutive months ending with this run's (a month without a published run breaks a streak)
       const history = periods.map((p) => colors.get(`${r.unit_id}:${p}`) ?? null);
       const action = ladderAction(history, listed.has(r.unit_id), scheme.ladder);
       const unit = units.get(r.code);
-      if (!action || !unit) continue;
-      const itemId = await repo.insertItem(q, {
+      if (action && unit) triggered.push({ r, action, unit });
+    }
+    if (triggered.length === 0) return;
+    const made = await repo.insertItems(
+      q,
+      triggered.map(({ r, action, unit }) => ({
         county_code: run.county_code,
         unit_id: r.unit_id,
         unit_path: unit.path,
         action,
         run_id: run.id,
         period: run.period,
-        due_at: new Date(now.getTime() + answerDays(action, scheme.ladder) * 86_400_000),
+        due_at: due(action),
         created_at: now,
-      });
-      if (itemId === null) continue;
-      await repo.appendHistory(q, {
+      })),
+    );
+    const fresh = triggered.flatMap((t) => {
+      const itemId = made.get(t.r.unit_id);
+      return itemId === undefined ? [] : [{ ...t, itemId }];
+    });
+    await repo.appendHistories(
+      q,
+      fresh.map(({ r, itemId }) => ({
         item_id: itemId,
         at: now,
-        kind: 'created',
+        kind: 'created' as const,
         by_name: 'system',
         note: null,
         details: { period: run.period, color: r.color, runId: run.id },
-      });
-      // a warning goes to the unit; the higher rungs also to its superior; a delisting is the superior's to sign off
-      const superior = parentCode(unit.path);
-      const superiorUnit = superior ? (await this.units.refsByCodes([superior])).get(superior) : undefined;
-      const to =
-        action === 'warning'
-          ? [unit.id]
-          : action === 'delisting'
-            ? superiorUnit
-              ? [superiorUnit.id]
-              : [unit.id]
-            : [unit.id, ...(superiorUnit ? [superiorUnit.id] : [])];
-      await this.collaborators.notifier?.publish(q, {
-        kind: `safety_index.${action}`,
-        entityType: 'accountability_item',
-        entityId: itemId,
-        title: {
-          zh: `${unit.name}：${run.period} 平安指数${ACTION_NAMES[action]!.zh}，请于 ${fmtDay(now, answerDays(action, scheme.ladder))} 前答复`,
-          en: `${unit.name}: ${ACTION_NAMES[action]!.en} after the ${run.period} safety index; answer within ${answerDays(action, scheme.ladder)} days`,
-        },
-        link: `/index/accountability?item=${itemId}`,
-        to: { unitIds: to },
-        unitPath: unit.path,
-        external: action !== 'warning',
-      });
-      await this.audit.record(q, {
+      })),
+    );
+    // a warning goes to the unit; the higher rungs also to its superior; a delisting is the superior's to sign off
+    const superiors = await this.units.refsByCodes(fresh.flatMap(({ unit }) => parentCode(unit.path) ?? []));
+    await this.collaborators.notifier?.publishMany(
+      q,
+      fresh.map(({ action, unit, itemId }) => {
+        const superior = parentCode(unit.path);
+        const superiorUnit = superior ? superiors.get(superior) : undefined;
+        const to =
+          action === 'warning'
+            ? [unit.id]
+            : action === 'delisting'
+              ? superiorUnit
+                ? [superiorUnit.id]
+                : [unit.id]
+              : [unit.id, ...(superiorUnit ? [superiorUnit.id] : [])];
+        return {
+          kind: `safety_index.${action}`,
+          entityType: 'accountability_item',
+          entityId: itemId,
+          title: {
+            zh: `${unit.name}：${run.period} 平安指数${ACTION_NAMES[action]!.zh}，请于 ${fmtDay(now, answerDays(action, scheme.ladder))} 前答复`,
+            en: `${unit.name}: ${ACTION_NAMES[action]!.en} after the ${run.period} safety index; answer within ${answerDays(action, scheme.ladder)} days`,
+          },
+          link: `/index/accountability?item=${itemId}`,
+          to: { unitIds: to },
+          unitPath: unit.path,
+          external: action !== 'warning',
+        };
+      }),
+    );
+    await this.audit.recordMany(
+      q,
+      fresh.map(({ r, action, itemId }) => ({
         actor: SYSTEM,
         action: `safety_index.accountability.${action}`,
         entityType: 'accountability_item',
         entityId: itemId,
         unitId: r.unit_id,
         after: { period: run.period, color: r.color },
-      });
-    }
+      })),
+    );
   }
 
   /**
@@ -1193,7 +1226,10 @@ export class SafetyIndexService {
     return new Date(this.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 7);
   }
 
-  /** The county a run covers: the actor's, or the first one for the system; a city's safety office covers the city. */
+  /**
+   * The unit a run covers: the actor's county; a city's safety office covers the city; the system (the
+   * command line, the monthly job) covers the installation's top unit.
+   */
   private async county(actor: Actor): Promise<ScopeUnit> {
     if (actor.kind !== 'anonymous' && actor.scope.unit && actor.scope.unit.id !== 0) {
       if (actor.scope.unit.level === 'city') return actor.scope.unit;
@@ -1202,8 +1238,17 @@ export class SafetyIndexService {
       const county = codes.map((c) => refs.get(c)).find((u) => u?.level === 'county');
       if (county) return county;
     }
-    const [first] = await this.units.unitsAt('county', '/');
+    const [first] = await this.roots();
     return first ?? E.noCounty.raise();
+  }
+
+  /**
+   * The installation's top units: its cities, or its counties when no city is above them. Normally one
+   * (the city, or the one county a district runs); the monthly job runs each.
+   */
+  private async roots(): Promise<ScopeUnit[]> {
+    const cities = await this.units.unitsAt('city', '/');
+    return cities.length > 0 ? cities : this.units.unitsAt('county', '/');
   }
 
   private async lockRun(q: Queryable, id: number, version: number): Promise<repo.RunRow> {
@@ -1231,45 +1276,61 @@ export class SafetyIndexService {
     }
   }
 
-  /** Every input of every unit at the level, with its source; what is missing. */
+  /**
+   * Every input of every unit at the level, with its source; what is missing. The units are those the
+   * event metrics list (every unit of the level in the subtree, with its population); the metrics and
+   * the month's external values are read at the same time.
+   */
   private async collect(
     scheme: SchemeBody,
     period: string,
     level: 'town' | 'village',
     county: ScopeUnit,
   ): Promise<{
-    units: (ScopeUnit & { population: number | null })[];
+    units: { id: number; code: string; name: string; level: string; population: number }[];
     values: { unit_id: number; indicator: string; value: number | null; source: string }[];
     missing: { unitId: number; indicator: string }[];
     flags: repo.RunRow['anomalies'];
   }> {
-    const units = await this.units.unitsAt(level, county.path);
     const days = periodDays(period);
-    const metrics = await this.events.metricsFor(county.path, { ...days, level });
-    const byUnit = new Map(metrics.items.map((m) => [m.unit.id, m]));
-    const external = await repo.externalValues(
-      this.db,
-      period,
-      units.map((u) => u.id),
-      scheme.indicators.filter((i) => i.source.startsWith('external:')).map((i) => i.source.slice(9)),
-    );
+    // only what the scheme's indicators read (and the share the self-closed flag reads): a figure no
+    // indicator names is not computed (the median is a sort of every resolved event)
+    const figures = new Set<MetricFigure>(['staffQuickShare']);
+    const groups: string[] = [];
+    for (const ind of scheme.indicators) {
+      if (ind.source.startsWith('events.group:')) groups.push(ind.source.slice(13));
+      else if (ind.source.startsWith('events:')) {
+        const figure = ind.source.slice(7);
+        if ((METRIC_FIGURES as readonly string[]).includes(figure)) figures.add(figure as MetricFigure);
+      }
+    }
+    const [metrics, external] = await Promise.all([
+      this.events.metricsFor(county.path, { ...days, level }, { figures: [...figures], groups }),
+      repo.externalValues(
+        this.db,
+        period,
+        scheme.indicators.filter((i) => i.source.startsWith('external:')).map((i) => i.source.slice(9)),
+      ),
+    ]);
+    const units = metrics.items.map((m) => ({ ...m.unit, population: m.population }));
     const ext = new Map(external.map((e) => [`${e.unit_id}:${e.indicator}`, e]));
     const values: { unit_id: number; indicator: string; value: number | null; source: string }[] = [];
     const missing: { unitId: number; indicator: string }[] = [];
-    for (const u of units) {
-      const m = byUnit.get(u.id);
+    for (const m of metrics.items) {
+      const u = m.unit;
       for (const ind of scheme.indicators) {
         let value: number | null = null;
         let source = ind.source;
         if (ind.source.startsWith('events:')) {
-          const key = ind.source.slice(7) as keyof NonNullable<typeof m>;
-          const v = m ? m[key] : null;
+          const v = m[ind.source.slice(7) as keyof typeof m];
           value = typeof v === 'number' ? v : null;
           source = `events ${days.from}..${days.to}`;
         } else if (ind.source.startsWith('events.group:')) {
           const group = ind.source.slice(13);
-          const pop = m?.population ?? u.population ?? 0;
-          value = pop > 0 ? Math.round((((m?.byCategory[group] ?? 0) * 1000) / pop) * 10000) / 10000 : null;
+          value =
+            m.population > 0
+              ? Math.round((((m.byCategory[group] ?? 0) * 1000) / m.population) * 10000) / 10000
+              : null;
           source = `events ${days.from}..${days.to} per 1,000 residents`;
         } else {
           const e = ext.get(`${u.id}:${ind.source.slice(9)}`);
@@ -1339,7 +1400,7 @@ export class SafetyIndexService {
 
   private compute(
     scheme: SchemeBody,
-    units: readonly ScopeUnit[],
+    units: readonly { id: number }[],
     values: readonly { unit_id: number; indicator: string; value: number | null }[],
   ): {
     result: IndexResult;
@@ -1383,15 +1444,20 @@ export class SafetyIndexService {
     };
   }
 
-  private async computeRun(q: Queryable, run: repo.RunRow, scheme: SchemeBody): Promise<void> {
-    const inputs = await repo.inputs(q, run.id);
-    const unitIds = [...new Set(inputs.map((i) => i.unit_id))];
-    // one at a time: inside a transaction the queries share one connection
-    const units: ScopeUnit[] = [];
-    for (const id of unitIds) {
-      const u = await this.units.getScopeUnit(id);
-      if (u) units.push(u);
-    }
+  /**
+   * Computes a run from its saved inputs (or from `saved`, the ones just saved, not read back) and saves
+   * the results. Units in id order, however the inputs came.
+   */
+  private async computeRun(
+    q: Queryable,
+    run: repo.RunRow,
+    scheme: SchemeBody,
+    saved?: readonly { unit_id: number; indicator: string; value: number | null }[],
+  ): Promise<void> {
+    const inputs = saved ?? (await repo.inputs(q, run.id));
+    const unitIds = [...new Set(inputs.map((i) => i.unit_id))].sort((a, b) => a - b);
+    const refs = await this.units.scopeUnitsByIds(unitIds);
+    const units = unitIds.flatMap((id) => refs.get(id) ?? []);
     const c = this.compute(scheme, units, inputs);
     const contrib = contributions(c.result, 'index');
     const norm = c.result.normalised;
@@ -1488,9 +1554,9 @@ export class SafetyIndexService {
     if (withResults) {
       const prev = await repo.publishedRun(this.db, previousPeriod(r.period), r.level);
       const prevScores = new Map(
-        (prev ? await repo.results(this.db, prev.id) : []).map((x) => [x.unit_id, x.score]),
+        (prev ? await repo.scores(this.db, prev.id) : []).map((x) => [x.unit_id, x.score]),
       );
-      results = (await repo.results(this.db, r.id)).map((x) => {
+      results = (await repo.resultBriefs(this.db, r.id)).map((x) => {
         const before = prevScores.get(x.unit_id);
         return {
           unitId: x.unit_id,
@@ -1505,17 +1571,15 @@ export class SafetyIndexService {
           rankInterval: intervalOf(x),
         };
       });
-      corrections = (await repo.inputs(this.db, r.id))
-        .filter((i) => i.corrected)
-        .map((i) => ({
-          unitId: i.unit_id,
-          indicator: i.indicator,
-          original: i.original_value,
-          value: i.value,
-          reason: i.reason ?? '',
-          by: i.corrected_by ?? '',
-          at: iso(i.corrected_at) ?? '',
-        }));
+      corrections = (await repo.corrections(this.db, r.id)).map((i) => ({
+        unitId: i.unit_id,
+        indicator: i.indicator,
+        original: i.original_value,
+        value: i.value,
+        reason: i.reason ?? '',
+        by: i.corrected_by ?? '',
+        at: iso(i.corrected_at) ?? '',
+      }));
     }
     return {
       id: r.id,

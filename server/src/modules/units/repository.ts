@@ -64,8 +64,22 @@ export async function list(q: Queryable, f: ListFilter): Promise<{ rows: UnitRow
   return { rows, total: count?.n ?? 0 };
 }
 
+/** Every unit of one level in a subtree, in code order (no count, no paging). */
+export function atLevel(q: Queryable, level: string, withinPath: string): Promise<UnitRow[]> {
+  return q.query<UnitRow>(`SELECT ${COLS} FROM unit WHERE level = $1 AND path LIKE $2 ORDER BY code`, [
+    level,
+    `${withinPath}%`,
+  ]);
+}
+
 export async function byId(q: Queryable, id: number): Promise<UnitRow | undefined> {
   return (await q.query<UnitRow>(`SELECT ${COLS} FROM unit WHERE id = $1`, [id]))[0];
+}
+
+/** Units with these ids, in no particular order. */
+export async function byIds(q: Queryable, ids: readonly number[]): Promise<UnitRow[]> {
+  if (ids.length === 0) return [];
+  return q.query<UnitRow>(`SELECT ${COLS} FROM unit WHERE id = ANY($1::bigint[])`, [ids]);
 }
 
 /** Units with these codes, shallowest first (an ancestor chain when the codes come from a path). */

@@ -316,6 +316,20 @@ export class UnitsService {
     return value;
   }
 
+  /**
+   * Units by id, as getScopeUnit gives them, for a caller naming many units at once (a run's results):
+   * the ones not cached in one query. Unknown ids are left out.
+   */
+  async scopeUnitsByIds(ids: readonly number[]): Promise<Map<number, ScopeUnit>> {
+    await this.locator.checkVersion();
+    return cachedUnits(
+      this.scopeUnits,
+      ids,
+      (r) => r.id,
+      (missing) => repo.byIds(this.db, missing),
+    );
+  }
+
   async getScopeDepartment(id: number): Promise<ScopeDepartment | null> {
     await this.locator.checkVersion();
     const hit = this.scopeDepartments.get(id);
@@ -339,20 +353,12 @@ export class UnitsService {
    */
   async refsByCodes(codes: readonly string[]): Promise<Map<string, ScopeUnit>> {
     await this.locator.checkVersion();
-    const out = new Map<string, ScopeUnit>();
-    const missing: string[] = [];
-    const now = Date.now();
-    for (const c of new Set(codes)) {
-      const hit = this.unitRefs.get(c);
-      if (hit && now - hit.at < SCOPE_TTL_MS) out.set(c, hit.value);
-      else missing.push(c);
-    }
-    for (const r of await repo.byCodes(this.db, missing)) {
-      const value = { id: r.id, code: r.code, name: r.name, level: r.level, path: r.path };
-      this.unitRefs.set(r.code, { at: now, value });
-      out.set(r.code, value);
-    }
-    return out;
+    return cachedUnits(
+      this.unitRefs,
+      codes,
+      (r) => r.code,
+      (missing) => repo.byCodes(this.db, missing),
+    );
   }
 
   /**
@@ -360,7 +366,7 @@ export class UnitsService {
    * (events' metrics, the safety index). No permission check: the caller checked its actor.
    */
   async unitsAt(level: Level, withinPath: string): Promise<(ScopeUnit & { population: number | null })[]> {
-    const { rows } = await repo.list(this.db, { level, withinPath, limit: 1_000_000, offset: 0 });
+    const rows = await repo.atLevel(this.db, level, withinPath);
     return rows.map((r) => ({
       id: r.id,
       code: r.code,
@@ -538,4 +544,31 @@ export class UnitsService {
     const row = await repo.byId(this.db, id);
     return row ?? UnitErrors.notFound.raise(`No unit with id ${id}`);
   }
+}
+
+/**
+ * Units by key from a cache of scope units (entries younger than SCOPE_TTL_MS; a cached miss stays a
+ * miss), the others read in one query and cached. Unknown keys are left out.
+ */
+async function cachedUnits<K>(
+  cache: Map<K, { at: number; value: ScopeUnit | null }>,
+  keys: readonly K[],
+  keyOf: (r: repo.UnitRow) => K,
+  read: (missing: K[]) => Promise<repo.UnitRow[]>,
+): Promise<Map<K, ScopeUnit>> {
+  const out = new Map<K, ScopeUnit>();
+  const missing: K[] = [];
+  const now = Date.now();
+  for (const k of new Set(keys)) {
+    const hit = cache.get(k);
+    if (hit && now - hit.at < SCOPE_TTL_MS) {
+      if (hit.value) out.set(k, hit.value);
+    } else missing.push(k);
+  }
+  for (const r of await read(missing)) {
+    const value = { id: r.id, code: r.code, name: r.name, level: r.level, path: r.path };
+    cache.set(keyOf(r), { at: now, value });
+    out.set(keyOf(r), value);
+  }
+  return out;
 }
