@@ -1,0 +1,187 @@
+// One admonition talk in a drawer: with whom, when, by whom, about what (the listing, the hazards), the
+// commitments, and the follow-up: recorded once as kept, or not kept with a note saying what was not done.
+import { Alert, Button, Descriptions, Drawer, Input, Radio, Result, Skeleton, Space, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { isApiError } from '../../api/client';
+import { type Admonition, listingApi } from '../../api/listing';
+import { useUser } from '../../auth/AuthProvider';
+import { type MessageKey, useI18n } from '../../i18n';
+import { useAsync } from '../../lib/useAsync';
+import { navigate } from '../../router/router';
+import { formatDateTime } from '../events/model';
+import { hazardErrorText } from '../hazards/HazardActionForm';
+import { formatDeadline } from '../hazards/model';
+import { FollowUpTag } from './bits';
+import { ADMONISH_ROLES } from './ListingDrawer';
+import { followUpProblem } from './model';
+
+const gone = (e: unknown) => isApiError(e, 404) || isApiError(e, 403);
+
+export function AdmonitionDrawer({
+  admonitionId,
+  onClose,
+  onChanged,
+}: {
+  admonitionId: number | null;
+  onClose: () => void;
+  onChanged: () => void;
+}) {
+  const { t, tc, errorText } = useI18n();
+  const user = useUser();
+  const [tick, setTick] = useState(0);
+  const loaded = useAsync(
+    admonitionId === null ? null : (signal) => listingApi.admonition(admonitionId, signal),
+    [admonitionId, tick],
+    { expected: gone },
+  );
+  const [a, setA] = useState<Admonition | null>(null);
+  const [done, setDone] = useState<boolean | undefined>();
+  const [note, setNote] = useState('');
+  const [shown, setShown] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (admonitionId !== null) {
+      setA(null);
+      setDone(undefined);
+      setNote('');
+      setShown(false);
+      setError(null);
+    }
+  }, [admonitionId]);
+  useEffect(() => {
+    if (loaded.data) setA(loaded.data);
+  }, [loaded.data]);
+  const may = user.roles.some((r) => ADMONISH_ROLES.includes(r));
+  const problem = followUpProblem(done, note);
+
+  const record = async () => {
+    setShown(true);
+    if (!a || problem || done === undefined) return;
+    setBusy(true);
+    setError(null);
+    try {
+      setA(
+        await listingApi.followUp(a.id, {
+          version: a.version,
+          done,
+          ...(note.trim() ? { note: note.trim() } : {}),
+        }),
+      );
+      onChanged();
+    } catch (e) {
+      if (isApiError(e, 409)) setTick((n) => n + 1);
+      setError(hazardErrorText(e, errorText));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Drawer open={admonitionId !== null} onClose={onClose} width={600} title={t('listing.adm.title')}>
+      {gone(loaded.error) ? (
+        <Result status="404" subTitle={t('listing.adm.notFound')} />
+      ) : !a ? (
+        <Skeleton active paragraph={{ rows: 6 }} />
+      ) : (
+        <div className="event-detail" data-testid="admonition-detail" data-follow-up={a.followUp.state}>
+          <Descriptions size="small" column={1} bordered>
+            <Descriptions.Item label={t('listing.adm.party')}>
+              {a.party.name}（{tc('hazards.party', a.party.kind)}）
+            </Descriptions.Item>
+            <Descriptions.Item label={t('listing.adm.heldAt')}>{formatDateTime(a.heldAt)}</Descriptions.Item>
+            <Descriptions.Item label={t('listing.adm.heldBy')}>{a.heldBy}</Descriptions.Item>
+            <Descriptions.Item label={t('listing.adm.subject')}>{a.subject}</Descriptions.Item>
+            {a.listingId !== null && (
+              <Descriptions.Item label={t('listing.adm.listing')}>
+                <a
+                  href={`/listings/${a.listingId}`}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    navigate(`/listings/${a.listingId}`);
+                  }}
+                >
+                  {t('listing.adm.openListing', { id: a.listingId })}
+                </a>
+              </Descriptions.Item>
+            )}
+            {a.hazards.length > 0 && (
+              <Descriptions.Item label={t('listing.adm.hazards')}>
+                <Space wrap>
+                  {a.hazards.map((h) => (
+                    <a
+                      key={h.id}
+                      href={`/hazards/${h.id}`}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        navigate(`/hazards/${h.id}`);
+                      }}
+                    >
+                      {h.trackingNo}
+                    </a>
+                  ))}
+                </Space>
+              </Descriptions.Item>
+            )}
+            <Descriptions.Item label={t('listing.adm.commitments')}>{a.commitments}</Descriptions.Item>
+            <Descriptions.Item label={t('listing.adm.followUpDue')}>
+              {formatDeadline(a.followUp.due)}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('listing.adm.followUp')}>
+              <FollowUpTag admonition={a} />
+              {a.followUp.at && (
+                <Typography.Text type="secondary">
+                  {a.followUp.by} · {formatDateTime(a.followUp.at)}
+                </Typography.Text>
+              )}
+              {a.followUp.note && <div data-testid="followup-note">{a.followUp.note}</div>}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('listing.adm.recordedBy')}>
+              {a.createdBy} · {formatDateTime(a.createdAt)}
+            </Descriptions.Item>
+          </Descriptions>
+          {a.followUp.state === 'pending' && may && (
+            <section className="event-section" data-testid="followup-form">
+              <Typography.Title level={5}>{t('listing.adm.recordFollowUp')}</Typography.Title>
+              <Space direction="vertical" className="insp-full">
+                <Radio.Group
+                  value={done}
+                  onChange={(e) => setDone(e.target.value as boolean)}
+                  options={[
+                    { value: true, label: t('listing.adm.kept') },
+                    { value: false, label: t('listing.adm.notKept') },
+                  ]}
+                  data-testid="followup-done"
+                />
+                <Input.TextArea
+                  rows={2}
+                  maxLength={1000}
+                  value={note}
+                  onChange={(e) => setNote(e.target.value)}
+                  placeholder={t('listing.adm.notePlaceholder')}
+                  data-testid="followup-note-input"
+                />
+                {shown && problem && (
+                  <Alert
+                    type="warning"
+                    showIcon
+                    message={t(`listing.adm.followUpProblem.${problem}` as MessageKey)}
+                  />
+                )}
+                {error && <Alert type="error" showIcon message={error} />}
+                <Button
+                  type="primary"
+                  loading={busy}
+                  onClick={() => void record()}
+                  data-testid="followup-submit"
+                >
+                  {t('listing.adm.saveFollowUp')}
+                </Button>
+              </Space>
+            </section>
+          )}
+        </div>
+      )}
+    </Drawer>
+  );
+}
