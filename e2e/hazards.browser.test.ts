@@ -7,9 +7,18 @@
 // safety office blacklists the shop with a reason and takes it off the list again (the history shows
 // both), and a leader opens the close-out rates. A screenshot of each face.
 import type { Page } from 'playwright-core';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Browser, launchBrowser, screenshot } from './harness';
+import {
+  act as actOn,
+  jpeg,
+  closeAndLogout as leave,
+  logout,
+  openFromQueue as open,
+  settle,
+  signIn,
+  inState as stateOf,
+} from './hazard-steps';
 import { DEMO_PASSWORD, login } from './pages';
 
 const PHONE = { width: 375, height: 667 };
@@ -49,18 +58,6 @@ async function setupFacts(baseUrl: string): Promise<Setup> {
   return { here: { lng, lat }, place: { id: place?.id ?? 0, name: place?.name ?? '' } };
 }
 
-async function jpeg(color: string, name: string) {
-  const img = sharp({ create: { width: 800, height: 600, channels: 3, background: color } });
-  return { name, mimeType: 'image/jpeg', buffer: await img.jpeg({ quality: 80 }).toBuffer() };
-}
-
-async function logout(page: Page) {
-  await page.getByTestId('logout').click();
-  await page.waitForURL(/\/login$/);
-}
-
-const settle = (page: Page) => page.waitForTimeout(450); // drawers and modals animate in
-
 describe('hazards: covert finding → triage → confirm → consolidate → assign → rectify → verify (closed out); a place blacklisted and delisted', () => {
   const baseUrl = inject('baseUrl');
   let phoneBrowser: Browser;
@@ -93,30 +90,11 @@ describe('hazards: covert finding → triage → confirm → consolidate → ass
     await deskBrowser?.close();
   });
 
-  /** Logs in at the desk, opens /hazards on the given queue and the hazard from it. */
-  async function openFromQueue(user: string, tab: string) {
-    await deskBrowser.context.clearCookies(); // a failed step before must not leave its session
-    await login(desk, baseUrl, user);
-    await desk.waitForURL((u) => !u.pathname.startsWith('/login'));
-    await desk.goto(`${baseUrl}/hazards`);
-    await desk.locator(`[data-testid=hazards-tabs] [data-tab=${tab}]`).click();
-    await desk.getByTestId('hazards-search').fill(trackingNo);
-    await desk.getByTestId('hazards-search').press('Enter');
-    const row = desk.locator('[data-testid=hazards-table] tbody tr.ant-table-row', { hasText: trackingNo });
-    await row.waitFor({ timeout: 30_000 });
-    await row.click();
-    await desk.getByTestId('hazard-detail').waitFor({ timeout: 30_000 });
-  }
-  const inState = (state: string) =>
-    desk.locator(`[data-testid=hazard-detail][data-state=${state}]`).waitFor({ timeout: 30_000 });
-  async function act(action: string) {
-    await desk.getByTestId(`hazard-action-${action}`).click();
-    await desk.getByTestId('hazard-form-ok').waitFor();
-  }
-  async function closeAndLogout() {
-    await desk.locator('.hazard-drawer .ant-drawer-close').click();
-    await logout(desk);
-  }
+  const openFromQueue = (user: string, tab: string) =>
+    open(desk, deskBrowser.context, baseUrl, user, tab, trackingNo);
+  const inState = (state: string) => stateOf(desk, state);
+  const act = (action: string) => actOn(desk, action);
+  const closeAndLogout = () => leave(desk);
 
   it('1. the safety office records a covert finding on the phone: photo, GPS, place, domain, aspect, severity', async () => {
     await login(phone, baseUrl, 'safety_office');
@@ -248,9 +226,7 @@ describe('hazards: covert finding → triage → confirm → consolidate → ass
   });
 
   it('6. the safety office blacklists the shop with a reason and takes it off the list again', async () => {
-    await deskBrowser.context.clearCookies();
-    await login(desk, baseUrl, 'safety_office');
-    await desk.waitForURL((u) => !u.pathname.startsWith('/login'));
+    await signIn(desk, deskBrowser.context, baseUrl, 'safety_office');
     await desk.goto(`${baseUrl}/places/${facts.place.id}`);
     const detail = desk.getByTestId('place-detail');
     await detail.waitFor({ timeout: 30_000 });
@@ -279,9 +255,7 @@ describe('hazards: covert finding → triage → confirm → consolidate → ass
   });
 
   it('7. a leader sees the close-out rates by domain and by town', async () => {
-    await deskBrowser.context.clearCookies();
-    await login(desk, baseUrl, 'leader');
-    await desk.waitForURL((u) => !u.pathname.startsWith('/login'));
+    await signIn(desk, deskBrowser.context, baseUrl, 'leader');
     await desk.goto(`${baseUrl}/hazards/metrics`);
     await desk.getByTestId('hazard-metrics').waitFor();
     await desk

@@ -127,7 +127,7 @@ export function CampaignDrawer({
     <Drawer
       open={campaignId !== null}
       onClose={onClose}
-      width={720}
+      width="min(720px, 100vw)"
       className="campaign-drawer"
       title={c ? c.name : t('insp.title')}
       extra={

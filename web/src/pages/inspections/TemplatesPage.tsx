@@ -206,7 +206,7 @@ function TemplateDrawer({
     <Drawer
       open={code !== null}
       onClose={onClose}
-      width={860}
+      width="min(860px, 100vw)"
       title={x ? bi(lang, x.name) : t('insp.templates')}
       extra={
         editable ? (

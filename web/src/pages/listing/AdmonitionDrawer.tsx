@@ -78,7 +78,12 @@ export function AdmonitionDrawer({
   };
 
   return (
-    <Drawer open={admonitionId !== null} onClose={onClose} width={600} title={t('listing.adm.title')}>
+    <Drawer
+      open={admonitionId !== null}
+      onClose={onClose}
+      width="min(600px, 100vw)"
+      title={t('listing.adm.title')}
+    >
       {gone(loaded.error) ? (
         <Result status="404" subTitle={t('listing.adm.notFound')} />
       ) : !a ? (

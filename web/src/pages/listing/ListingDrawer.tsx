@@ -118,7 +118,7 @@ export function ListingDrawer({
     <Drawer
       open={listingId !== null}
       onClose={onClose}
-      width={640}
+      width="min(640px, 100vw)"
       className="listing-drawer"
       title={l ? l.subject.title : t('listing.title')}
       extra={

@@ -81,11 +81,14 @@ export default function RankingPage() {
               key: 'rate',
               title: t('ranking.col.closeoutRate'),
               width: 110,
-              render: (_, r) => (
-                <Tag color={TONE_COLORS[rateTone(r.closeoutRate)]} data-testid="ranking-rate">
-                  {formatRate(r.closeoutRate)}
-                </Tag>
-              ),
+              render: (_, r) =>
+                r.closeoutRate === null ? (
+                  '—'
+                ) : (
+                  <Tag color={TONE_COLORS[rateTone(r.closeoutRate)]} data-testid="ranking-rate">
+                    {formatRate(r.closeoutRate)}
+                  </Tag>
+                ),
             },
             {
               key: 'ontime',
