@@ -1,5 +1,5 @@
 // Inspections and listing through the UI only, one role after another. The safety office plans a covert
-// campaign (暗访) over 景山社区 with the checklist for the community's commonest kind of place, draws one
+// campaign (暗访) over 景山社区 with the checklists for the kinds of place the community has, draws one
 // target with a seed typed in and verifies the draw; on a phone standing at the place the inspector (a
 // safety-office account: the server lets only them make covert visits) checks in, fails the first item
 // with a note and a photo, passes the rest with one tap and submits: the failed item is a hazard. The
@@ -22,7 +22,8 @@ const SEED = 'e2e-暗访-2026';
 interface Facts {
   /** The unit tree from the safety office's root down to the community, by name. */
   path: string[];
-  template: { code: string; name: string };
+  /** The covert checklists for the kinds of place the community has: the draw chooses among all of them. */
+  templates: { code: string; name: string }[];
 }
 
 /** Setup only, asked of the API as the safety office: the community's place in the tree and a checklist that fits it. */
@@ -51,17 +52,13 @@ async function setupFacts(baseUrl: string): Promise<Facts> {
   const places = await get<{ items: { kind: string }[] }>(
     `/api/v1/hazards/places?unit=${villageId}&listStatus=none&pageSize=100`,
   );
-  const count = new Map<string, number>();
-  for (const p of places.items) count.set(p.kind, (count.get(p.kind) ?? 0) + 1);
+  const kinds = new Set(places.items.map((p) => p.kind));
   const templates = await get<{
     items: { code: string; name: { zh: string }; subjectType: string; subject: string; active: boolean }[];
   }>('/api/v1/hazards/inspections/templates?kind=covert&pageSize=100');
-  const usable = templates.items
-    .filter((t) => t.active && t.subjectType === 'place' && count.has(t.subject))
-    .sort((a, b) => (count.get(b.subject) ?? 0) - (count.get(a.subject) ?? 0));
-  const template = usable[0];
-  expect(template, 'a covert checklist for a kind of place in the community').toBeTruthy();
-  return { path, template: { code: template?.code ?? '', name: template?.name.zh ?? '' } };
+  const usable = templates.items.filter((t) => t.active && t.subjectType === 'place' && kinds.has(t.subject));
+  expect(usable.length, 'a covert checklist for a kind of place in the community').toBeGreaterThan(0);
+  return { path, templates: usable.map((t) => ({ code: t.code, name: t.name.zh })) };
 }
 
 /** Picks a unit in the lazy tree of a UnitPicker by opening each level on the way down. */
@@ -124,7 +121,8 @@ describe('inspections and listing: covert draw → phone check-in → hazard clo
     await desk.getByTestId('campaign-name').fill(campaignName);
     await pickUnit(desk, 'campaign-unit', facts.path);
     await desk.getByTestId('campaign-templates').click();
-    await desk.locator('.ant-select-item-option', { hasText: facts.template.name }).first().click();
+    for (const t of facts.templates)
+      await desk.locator('.ant-select-item-option', { hasText: t.name }).first().click();
     await desk.keyboard.press('Escape');
     await desk
       .locator('input[data-testid=campaign-sample], [data-testid=campaign-sample] input')
@@ -379,7 +377,7 @@ describe('inspections and listing: covert draw → phone check-in → hazard clo
       .first()
       .waitFor({ timeout: 30_000 });
     await screenshot(desk, 'inspections-10-leader-ranking-departments');
-    await desk.goto(`${baseUrl}/inspections/templates/${facts.template.code}`);
+    await desk.goto(`${baseUrl}/inspections/templates/${facts.templates[0]?.code}`);
     await desk.getByTestId('template-detail').waitFor({ timeout: 30_000 });
     await settle(desk);
     await screenshot(desk, 'inspections-10-leader-checklist');

@@ -25,10 +25,10 @@ import { type CampaignDetail, inspectionsApi, type Target, type VerifyResult } f
 import { useUser } from '../../auth/AuthProvider';
 import { useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
+import { useSubmit } from '../../lib/useSubmit';
 import { navigate } from '../../router/router';
 import { formatDateTime } from '../events/model';
 import { bi, HazardStateTag, loadTowns } from '../hazards/bits';
-import { hazardErrorText } from '../hazards/HazardActionForm';
 import { loadKinds } from '../places/bits';
 import { CampaignStateTag, isPlanner, KindTag, mayFill } from './bits';
 import { firstDifference, targetCounts, visitingOrder } from './model';
@@ -47,7 +47,7 @@ export function CampaignDrawer({
   onClose: () => void;
   onChanged: () => void;
 }) {
-  const { t, tc, lang, errorText } = useI18n();
+  const { t, tc, lang } = useI18n();
   const { message } = App.useApp();
   const user = useUser();
   const [tick, setTick] = useState(0);
@@ -59,16 +59,15 @@ export function CampaignDrawer({
   const [c, setC] = useState<CampaignDetail | null>(null);
   const [seed, setSeed] = useState('');
   const [verified, setVerified] = useState<VerifyResult | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, reset, run } = useSubmit();
   useEffect(() => {
     if (campaignId !== null) {
       setC(null);
       setVerified(null);
       setSeed('');
-      setError(null);
+      reset();
     }
-  }, [campaignId]);
+  }, [campaignId, reset]);
   useEffect(() => {
     if (loaded.data) setC(loaded.data);
   }, [loaded.data]);
@@ -85,20 +84,10 @@ export function CampaignDrawer({
   };
   const planner = isPlanner(user);
 
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (e) {
-      if (isApiError(e, 409)) setTick((n) => n + 1);
-      setError(hazardErrorText(e, errorText));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const act = (work: () => Promise<void>) => run(true, work, () => setTick((n) => n + 1));
+
   const draw = () =>
-    run(async () => {
+    act(async () => {
       if (!c) return;
       const next = await inspectionsApi.draw(c.id, {
         version: c.version,
@@ -109,11 +98,11 @@ export function CampaignDrawer({
       void message.success(t('insp.draw.done', { n: next.targets.length }));
     });
   const verify = () =>
-    run(async () => {
+    act(async () => {
       if (c) setVerified(await inspectionsApi.verify(c.id));
     });
   const close = () =>
-    run(async () => {
+    act(async () => {
       if (!c) return;
       setC(await inspectionsApi.close(c.id, c.version));
       onChanged();

@@ -13,11 +13,11 @@ import {
 import { useUser } from '../../auth/AuthProvider';
 import { type MessageKey, useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
+import { useSubmit } from '../../lib/useSubmit';
 import { UnitPicker } from '../events/area';
 import { dayjs } from '../events/dayjs';
 import { localDate } from '../events/model';
 import { bi } from '../hazards/bits';
-import { hazardErrorText } from '../hazards/HazardActionForm';
 import { loadKinds } from '../places/bits';
 import { subjectName } from './bits';
 import {
@@ -35,7 +35,7 @@ export function CampaignForm({
   onCancel: () => void;
   onDone: (c: CampaignDetail) => void;
 }) {
-  const { t, tc, lang, errorText } = useI18n();
+  const { t, tc, lang } = useI18n();
   const user = useUser();
   const today = localDate(new Date());
   const [v, setV] = useState<CampaignValues>({
@@ -45,9 +45,7 @@ export function CampaignForm({
     templates: [],
     inspectorIds: [user.id],
   });
-  const [shown, setShown] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { shown, busy, error, run } = useSubmit();
   const templates = useAsync((signal) => inspectionsApi.templates({ pageSize: 100 }, signal), []);
   const kinds = useAsync(() => loadKinds(), []);
   const usable = useMemo(
@@ -58,19 +56,10 @@ export function CampaignForm({
   const clashes = clashingSubjects(v.templates ?? [], usable);
   const set = (patch: Partial<CampaignValues>) => setV((x) => ({ ...x, ...patch }));
 
-  const submit = async () => {
-    setShown(true);
-    if (problems.length || clashes.length) return;
-    setBusy(true);
-    setError(null);
-    try {
+  const submit = () =>
+    run(problems.length === 0 && clashes.length === 0, async () => {
       onDone(await inspectionsApi.createCampaign(campaignBody(v)));
-    } catch (e) {
-      setError(hazardErrorText(e, errorText));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Modal

@@ -59,7 +59,7 @@ export default function CampaignsPage() {
         <Typography.Title level={4} className="events-title">
           {t('insp.title')}
         </Typography.Title>
-        <div className="places-actions">
+        <div className="insp-actions">
           <Button icon={<UnorderedListOutlined />} onClick={() => navigate('/inspections/templates')}>
             {t('insp.templates')}
           </Button>

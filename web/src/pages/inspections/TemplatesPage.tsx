@@ -27,10 +27,10 @@ import { type CampaignKind, inspectionsApi, type Template, type TemplateItem } f
 import { useUser } from '../../auth/AuthProvider';
 import { type MessageKey, useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
+import { useSubmit } from '../../lib/useSubmit';
 import { navigate, useLocation } from '../../router/router';
 import { formatDateTime } from '../events/model';
 import { bi, loadDomains, SeverityTag } from '../hazards/bits';
-import { hazardErrorText } from '../hazards/HazardActionForm';
 import { loadKinds } from '../places/bits';
 import { isPlanner, KindTag, subjectName } from './bits';
 import { itemProblems, nextItemCode } from './model';
@@ -141,7 +141,7 @@ function TemplateDrawer({
   onClose: () => void;
   onSaved: () => void;
 }) {
-  const { t, tc, lang, errorText } = useI18n();
+  const { t, tc, lang } = useI18n();
   const user = useUser();
   const [version, setVersion] = useState<number | undefined>();
   const [tick, setTick] = useState(0);
@@ -151,16 +151,15 @@ function TemplateDrawer({
     { expected: (e) => isApiError(e, 404) },
   );
   const [draft, setDraft] = useState<TemplateItem[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, reset, run } = useSubmit();
   const domains = useAsync(() => loadDomains(), []);
   // another template starts at its current version, not being edited
   useEffect(() => {
     if (code === null) return;
     setVersion(undefined);
     setDraft(null);
-    setError(null);
-  }, [code]);
+    reset();
+  }, [code, reset]);
   const x = loaded.data;
   const editable = !!x && isPlanner(user) && x.version === x.currentVersion;
   const items = draft ?? x?.items ?? [];
@@ -168,11 +167,9 @@ function TemplateDrawer({
   const patch = (i: number, p: Partial<TemplateItem>) =>
     setDraft((d) => (d ?? x?.items ?? []).map((it, j) => (j === i ? { ...it, ...p } : it)));
 
-  const save = async () => {
-    if (!x || !draft || problems.length) return;
-    setBusy(true);
-    setError(null);
-    try {
+  const save = () =>
+    run(!!x && !!draft && problems.length === 0, async () => {
+      if (!x || !draft) return;
       await inspectionsApi.updateTemplate(x.code, {
         version: x.version,
         name: x.name,
@@ -186,12 +183,7 @@ function TemplateDrawer({
       setVersion(undefined);
       setTick((n) => n + 1);
       onSaved();
-    } catch (e) {
-      setError(hazardErrorText(e, errorText));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const domainName = (c: string) => {
     const d = domains.data?.find((y) => y.code === c);

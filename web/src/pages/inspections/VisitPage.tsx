@@ -22,10 +22,10 @@ import { type HazardDetail, hazardsApi, SEVERITIES, type Severity } from '../../
 import { type Inspection, inspectionsApi, type Outcome, type TemplateItem } from '../../api/inspections';
 import { useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
+import { useSubmit } from '../../lib/useSubmit';
 import { navigate, useLocation } from '../../router/router';
 import { formatDistance } from '../events/model';
 import { bi, HazardStateTag } from '../hazards/bits';
-import { hazardErrorText } from '../hazards/HazardActionForm';
 import { usePhotos } from '../hazards/usePhotos';
 import { loadKinds } from '../places/bits';
 import { PhotoPicker } from '../report/PhotoPicker';
@@ -138,31 +138,23 @@ function CheckIn({
   targetId: number;
   onDone: (v: Inspection) => void;
 }) {
-  const { t, errorText } = useI18n();
+  const { t } = useI18n();
   const geo = useGeolocation();
   const photos = usePhotos();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit();
   const distance = geo.position && targetLocation ? metresBetween(geo.position, targetLocation) : null;
   const far = distance !== null && distance > CHECK_IN_RADIUS_M;
   const blocked = covert && !geo.position;
 
-  const checkIn = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const checkIn = () =>
+    run(true, async () => {
       onDone(
         await inspectionsApi.checkIn(targetId, {
           ...(geo.position ? { location: { ...geo.position, crs: 'wgs84' as const } } : {}),
           mediaIds: photos.mediaIds,
         }),
       );
-    } catch (e) {
-      setError(hazardErrorText(e, errorText));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <>
@@ -232,11 +224,9 @@ function CheckIn({
 }
 
 function Checklist({ visit, onDone }: { visit: Inspection; onDone: (v: Inspection) => void }) {
-  const { t, tc, lang, errorText } = useI18n();
+  const { t, tc, lang } = useI18n();
   const [answers, setAnswersState] = useState<Answers>(() => readDraft(visit.id));
-  const [shown, setShown] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { shown, busy, error, run } = useSubmit();
   const items = useMemo(() => activeItems(visit.template), [visit.template]);
   const setAnswers = (fn: (a: Answers) => Answers) =>
     setAnswersState((a) => {
@@ -249,24 +239,15 @@ function Checklist({ visit, onDone }: { visit: Inspection; onDone: (v: Inspectio
   const [uploading, setUploading] = useState<Record<string, boolean>>({});
   const anyUploading = Object.values(uploading).some(Boolean);
 
-  const submit = async () => {
-    setShown(true);
-    if (!isComplete(problems)) return;
-    setBusy(true);
-    setError(null);
-    try {
+  const submit = () =>
+    run(isComplete(problems), async () => {
       const done = await inspectionsApi.submit(visit.id, {
         version: visit.version,
         results: buildResults(visit.template, answers),
       });
       writeDraft(visit.id, null);
       onDone(done);
-    } catch (e) {
-      setError(hazardErrorText(e, errorText));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <>

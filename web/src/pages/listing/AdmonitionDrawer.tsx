@@ -7,9 +7,9 @@ import { type Admonition, listingApi } from '../../api/listing';
 import { useUser } from '../../auth/AuthProvider';
 import { type MessageKey, useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
+import { useSubmit } from '../../lib/useSubmit';
 import { navigate } from '../../router/router';
 import { formatDateTime } from '../events/model';
-import { hazardErrorText } from '../hazards/HazardActionForm';
 import { formatDeadline } from '../hazards/model';
 import { FollowUpTag } from './bits';
 import { ADMONISH_ROLES } from './ListingDrawer';
@@ -26,7 +26,7 @@ export function AdmonitionDrawer({
   onClose: () => void;
   onChanged: () => void;
 }) {
-  const { t, tc, errorText } = useI18n();
+  const { t, tc } = useI18n();
   const user = useUser();
   const [tick, setTick] = useState(0);
   const loaded = useAsync(
@@ -37,45 +37,37 @@ export function AdmonitionDrawer({
   const [a, setA] = useState<Admonition | null>(null);
   const [done, setDone] = useState<boolean | undefined>();
   const [note, setNote] = useState('');
-  const [shown, setShown] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { shown, busy, error, reset, run } = useSubmit();
   useEffect(() => {
     if (admonitionId !== null) {
       setA(null);
       setDone(undefined);
       setNote('');
-      setShown(false);
-      setError(null);
+      reset();
     }
-  }, [admonitionId]);
+  }, [admonitionId, reset]);
   useEffect(() => {
     if (loaded.data) setA(loaded.data);
   }, [loaded.data]);
   const may = user.roles.some((r) => ADMONISH_ROLES.includes(r));
   const problem = followUpProblem(done, note);
 
-  const record = async () => {
-    setShown(true);
-    if (!a || problem || done === undefined) return;
-    setBusy(true);
-    setError(null);
-    try {
-      setA(
-        await listingApi.followUp(a.id, {
-          version: a.version,
-          done,
-          ...(note.trim() ? { note: note.trim() } : {}),
-        }),
-      );
-      onChanged();
-    } catch (e) {
-      if (isApiError(e, 409)) setTick((n) => n + 1);
-      setError(hazardErrorText(e, errorText));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const record = () =>
+    run(
+      !!a && !problem && done !== undefined,
+      async () => {
+        if (!a || done === undefined) return;
+        setA(
+          await listingApi.followUp(a.id, {
+            version: a.version,
+            done,
+            ...(note.trim() ? { note: note.trim() } : {}),
+          }),
+        );
+        onChanged();
+      },
+      () => setTick((n) => n + 1),
+    );
 
   return (
     <Drawer

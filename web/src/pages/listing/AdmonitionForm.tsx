@@ -5,8 +5,8 @@ import { useState } from 'react';
 import type { PartyRef } from '../../api/hazards';
 import { type Admonition, listingApi } from '../../api/listing';
 import { type MessageKey, useI18n } from '../../i18n';
+import { useSubmit } from '../../lib/useSubmit';
 import { dayjs } from '../events/dayjs';
-import { hazardErrorText } from '../hazards/HazardActionForm';
 import { type AdmonitionValues, admonitionBody, admonitionProblems } from './model';
 import { PartyPicker } from './pickers';
 
@@ -20,7 +20,7 @@ export function AdmonitionForm({
   onCancel: () => void;
   onDone: (a: Admonition) => void;
 }) {
-  const { t, errorText } = useI18n();
+  const { t } = useI18n();
   const [v, setV] = useState<AdmonitionValues>(() => ({
     partyKind: listing?.responsible.kind ?? 'place',
     partyId: listing?.responsible.id,
@@ -30,25 +30,14 @@ export function AdmonitionForm({
     hazardIds: listing?.hazardId ? [listing.hazardId] : [],
     followUpDue: dayjs().add(30, 'day').format('YYYY-MM-DD'),
   }));
-  const [shown, setShown] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { shown, busy, error, run } = useSubmit();
   const problems = admonitionProblems(v);
   const set = (p: Partial<AdmonitionValues>) => setV((x) => ({ ...x, ...p }));
 
-  const submit = async () => {
-    setShown(true);
-    if (problems.length) return;
-    setBusy(true);
-    setError(null);
-    try {
+  const submit = () =>
+    run(problems.length === 0, async () => {
       onDone(await listingApi.admonish(admonitionBody(v)));
-    } catch (e) {
-      setError(hazardErrorText(e, errorText));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Modal

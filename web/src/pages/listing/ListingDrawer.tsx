@@ -23,9 +23,9 @@ import type { Role } from '../../api/types';
 import { useUser } from '../../auth/AuthProvider';
 import { useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
+import { useSubmit } from '../../lib/useSubmit';
 import { navigate } from '../../router/router';
 import { formatDateTime } from '../events/model';
-import { hazardErrorText } from '../hazards/HazardActionForm';
 import { formatDeadline } from '../hazards/model';
 import { usePhotos } from '../hazards/usePhotos';
 import { PhotoPicker } from '../report/PhotoPicker';
@@ -52,7 +52,7 @@ export function ListingDrawer({
   onClose: () => void;
   onChanged: () => void;
 }) {
-  const { t, tc, errorText } = useI18n();
+  const { t, tc } = useI18n();
   const user = useUser();
   const [tick, setTick] = useState(0);
   const loaded = useAsync(
@@ -65,16 +65,15 @@ export function ListingDrawer({
   const [admonishing, setAdmonishing] = useState(false);
   const [evidence, setEvidence] = useState('');
   const photos = usePhotos();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, reset, run } = useSubmit();
   useEffect(() => {
     if (listingId !== null) {
       setL(null);
       setDelisting(false);
       setEvidence('');
-      setError(null);
+      reset();
     }
-  }, [listingId]);
+  }, [listingId, reset]);
   useEffect(() => {
     if (loaded.data) setL(loaded.data);
   }, [loaded.data]);
@@ -87,31 +86,28 @@ export function ListingDrawer({
   const mayDelist = user.roles.some((r) => DELIST_ROLES.includes(r));
   const mayAdmonish = user.roles.some((r) => ADMONISH_ROLES.includes(r));
 
-  const delist = async () => {
+  const delist = () => {
     if (!l) return;
     if (!evidence.trim()) {
       setError(t('listing.delist.evidenceRequired'));
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      setL(
-        await listingApi.delist(l.id, {
-          version: l.version,
-          evidence: evidence.trim(),
-          mediaIds: photos.mediaIds,
-        }),
-      );
-      setDelisting(false);
-      photos.clear();
-      onChanged();
-    } catch (e) {
-      if (isApiError(e, 409)) setTick((n) => n + 1);
-      setError(hazardErrorText(e, errorText));
-    } finally {
-      setBusy(false);
-    }
+    return run(
+      true,
+      async () => {
+        setL(
+          await listingApi.delist(l.id, {
+            version: l.version,
+            evidence: evidence.trim(),
+            mediaIds: photos.mediaIds,
+          }),
+        );
+        setDelisting(false);
+        photos.clear();
+        onChanged();
+      },
+      () => setTick((n) => n + 1),
+    );
   };
 
   return (

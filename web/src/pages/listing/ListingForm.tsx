@@ -4,8 +4,8 @@ import { Alert, DatePicker, Form, Input, Modal, Radio } from 'antd';
 import { useState } from 'react';
 import { type ListingDetail, listingApi, type SubjectKind } from '../../api/listing';
 import { type MessageKey, useI18n } from '../../i18n';
+import { useSubmit } from '../../lib/useSubmit';
 import { dayjs } from '../events/dayjs';
-import { hazardErrorText } from '../hazards/HazardActionForm';
 import { defaultResponsible, type ListingValues, listingBody, listingProblems } from './model';
 import { HazardSelect, PartyPicker, PlaceSelect } from './pickers';
 
@@ -16,12 +16,10 @@ export function ListingForm({
   onCancel: () => void;
   onDone: (l: ListingDetail) => void;
 }) {
-  const { t, tc, errorText } = useI18n();
+  const { t, tc } = useI18n();
   const [v, setV] = useState<ListingValues>({ subjectKind: 'place', responsibleKind: 'place' });
   const [placeLabel, setPlaceLabel] = useState<string | undefined>();
-  const [shown, setShown] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { shown, busy, error, run } = useSubmit();
   const problems = listingProblems(v);
   const set = (p: Partial<ListingValues>) => setV((x) => ({ ...x, ...p }));
 
@@ -37,19 +35,10 @@ export function ListingForm({
     });
   };
 
-  const submit = async () => {
-    setShown(true);
-    if (problems.length) return;
-    setBusy(true);
-    setError(null);
-    try {
+  const submit = () =>
+    run(problems.length === 0, async () => {
       onDone(await listingApi.create(listingBody(v)));
-    } catch (e) {
-      setError(hazardErrorText(e, errorText));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Modal

@@ -242,7 +242,7 @@ export default function ListingsPage() {
         <Typography.Title level={4} className="events-title">
           {t('listing.title')}
         </Typography.Title>
-        <div className="places-actions">
+        <div className="insp-actions">
           {mayAdmonish && (
             <Button icon={<PlusOutlined />} onClick={() => setCreating('talk')} data-testid="admonition-new">
               {t('listing.adm.new')}
