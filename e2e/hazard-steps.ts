@@ -57,3 +57,21 @@ export async function closeAndLogout(page: Page) {
   await page.locator('.hazard-drawer .ant-drawer-close').click();
   await logout(page);
 }
+
+/** The whole loop, as the hazard's timeline shows it once closed out. */
+export const FULL_LOOP = [
+  'record',
+  'triage',
+  'confirm',
+  'consolidate',
+  'assign',
+  'start',
+  'submit',
+  'verify_pass',
+];
+
+/** The kinds of the steps on the open hazard's timeline, in order. */
+export const timelineKinds = (page: Page) =>
+  page
+    .locator('[data-testid=hazard-timeline] [data-kind]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));

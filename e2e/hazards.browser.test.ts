@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Browser, launchBrowser, screenshot } from './harness';
 import {
   act as actOn,
+  FULL_LOOP,
   jpeg,
   closeAndLogout as leave,
   logout,
@@ -18,8 +19,9 @@ import {
   settle,
   signIn,
   inState as stateOf,
+  timelineKinds,
 } from './hazard-steps';
-import { DEMO_PASSWORD, login } from './pages';
+import { apiAs, login } from './pages';
 
 const PHONE = { width: 375, height: 667 };
 const GRID_CODE = '330304001003001'; // 景山社区第1网格: the demo grid worker's grid
@@ -31,18 +33,7 @@ interface Setup {
 
 /** Setup only, asked of the API as the grid worker: where the phone stands, and a shop of the grid not listed. */
 async function setupFacts(baseUrl: string): Promise<Setup> {
-  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'grid_worker', password: DEMO_PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const get = async <T>(path: string) =>
-    (await (await fetch(`${baseUrl}${path}`, { headers: { cookie } })).json()) as T;
+  const get = await apiAs(baseUrl, 'grid_worker');
   const units = await get<{ items: { id: number; code: string; centroid: [number, number] | null }[] }>(
     `/api/v1/units?q=${GRID_CODE}&level=grid&pageSize=5`,
   );
@@ -204,19 +195,7 @@ describe('hazards: covert finding → triage → confirm → consolidate → ass
     await act('verify_pass');
     await desk.getByTestId('hazard-form-ok').click();
     await inState('closed_out');
-    const kinds = await desk
-      .locator('[data-testid=hazard-timeline] [data-kind]')
-      .evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
-    expect(kinds).toEqual([
-      'record',
-      'triage',
-      'confirm',
-      'consolidate',
-      'assign',
-      'start',
-      'submit',
-      'verify_pass',
-    ]);
+    expect(await timelineKinds(desk)).toEqual(FULL_LOOP);
     await expect(desk.getByTestId('hazard-no-actions').isVisible()).resolves.toBe(true);
     await settle(desk);
     await screenshot(desk, 'hazards-5-town-closed-out');

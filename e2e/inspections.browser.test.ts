@@ -12,8 +12,19 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Browser, launchBrowser, screenshot } from './harness';
-import { act, closeAndLogout, inState, jpeg, logout, openFromQueue, settle, signIn } from './hazard-steps';
-import { DEMO_PASSWORD } from './pages';
+import {
+  act,
+  closeAndLogout,
+  FULL_LOOP,
+  inState,
+  jpeg,
+  logout,
+  openFromQueue,
+  settle,
+  signIn,
+  timelineKinds,
+} from './hazard-steps';
+import { apiAs } from './pages';
 
 const PHONE = { width: 375, height: 667 };
 const VILLAGE_CODE = '330304001003'; // 景山社区: the demo village staff's community
@@ -28,18 +39,7 @@ interface Facts {
 
 /** Setup only, asked of the API as the safety office: the community's place in the tree and a checklist that fits it. */
 async function setupFacts(baseUrl: string): Promise<Facts> {
-  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'safety_office', password: DEMO_PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const get = async <T>(path: string) =>
-    (await (await fetch(`${baseUrl}${path}`, { headers: { cookie } })).json()) as T;
+  const get = await apiAs(baseUrl, 'safety_office');
   const units = await get<{ items: { id: number; code: string }[] }>(
     `/api/v1/units?q=${VILLAGE_CODE}&level=village&pageSize=5`,
   );
@@ -256,19 +256,7 @@ describe('inspections and listing: covert draw → phone check-in → hazard clo
     await act(desk, 'verify_pass');
     await desk.getByTestId('hazard-form-ok').click();
     await inState(desk, 'closed_out');
-    const kinds = await desk
-      .locator('[data-testid=hazard-timeline] [data-kind]')
-      .evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
-    expect(kinds).toEqual([
-      'record',
-      'triage',
-      'confirm',
-      'consolidate',
-      'assign',
-      'start',
-      'submit',
-      'verify_pass',
-    ]);
+    expect(await timelineKinds(desk)).toEqual(FULL_LOOP);
     await closeAndLogout(desk);
     await signIn(desk, deskBrowser.context, baseUrl, 'safety_office');
     await desk.goto(`${baseUrl}/inspections/${campaignId}`);

@@ -44,8 +44,12 @@ export interface NavEntry {
   hidden?: boolean;
 }
 
-/** inspections/policy.ts STAFF_ROLES: who reads templates and the campaigns open to them. */
-const INSPECTION_STAFF: readonly Role[] = [
+/**
+ * The staff of the hazard pages: the hazards' viewers and the departments (hazards/policy.ts RECORD_ROLES),
+ * who are also those who read checklists and campaigns (inspections STAFF_ROLES) and listings (listing
+ * policy `staff`).
+ */
+const HAZARD_STAFF: readonly Role[] = [
   'grid_worker',
   'micro_grid_leader',
   'village_staff',
@@ -117,17 +121,7 @@ export const NAV: readonly NavEntry[] = [
     key: 'hazards',
     path: '/hazards',
     labelKey: 'nav.hazards',
-    roles: [
-      'dispatcher',
-      'town_staff',
-      'village_staff',
-      'grid_worker',
-      'micro_grid_leader',
-      'department_staff',
-      'leader',
-      'safety_office',
-      'admin',
-    ],
+    roles: HAZARD_STAFF,
     icon: SafetyOutlined,
     page: lazy(() => import('../pages/hazards/HazardsWorkbench')),
   },
@@ -137,7 +131,7 @@ export const NAV: readonly NavEntry[] = [
     key: 'inspectionTemplates',
     path: '/inspections/templates',
     labelKey: 'nav.inspectionTemplates',
-    roles: INSPECTION_STAFF,
+    roles: HAZARD_STAFF,
     icon: OrderedListOutlined,
     page: lazy(() => import('../pages/inspections/TemplatesPage')),
     hidden: true,
@@ -156,26 +150,15 @@ export const NAV: readonly NavEntry[] = [
     key: 'inspections',
     path: '/inspections',
     labelKey: 'nav.inspections',
-    roles: INSPECTION_STAFF,
+    roles: HAZARD_STAFF,
     icon: FileSearchOutlined,
     page: lazy(() => import('../pages/inspections/CampaignsPage')),
   },
   {
-    // listing/policy.ts staff: the hazard viewers and the departments
     key: 'listings',
     path: '/listings',
     labelKey: 'nav.listings',
-    roles: [
-      'grid_worker',
-      'micro_grid_leader',
-      'village_staff',
-      'town_staff',
-      'department_staff',
-      'dispatcher',
-      'safety_office',
-      'leader',
-      'admin',
-    ],
+    roles: HAZARD_STAFF,
     icon: FlagOutlined,
     page: lazy(() => import('../pages/listing/ListingsPage')),
   },

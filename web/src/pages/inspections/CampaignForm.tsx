@@ -2,7 +2,7 @@
 // targets are drawn from, the days, one checklist template per kind of place or level of unit, how many
 // targets to draw (all when empty). A covert campaign is visited by the planner (the server lets only
 // safety-office accounts visit, and shows the draw to nobody else until it closes).
-import { Alert, DatePicker, Form, Input, InputNumber, Modal, Radio, Select, Typography } from 'antd';
+import { DatePicker, Form, Input, InputNumber, Radio, Select, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import {
   CAMPAIGN_KINDS,
@@ -11,6 +11,7 @@ import {
   inspectionsApi,
 } from '../../api/inspections';
 import { useUser } from '../../auth/AuthProvider';
+import { FormModal } from '../../components/FormModal';
 import { type MessageKey, useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
 import { useSubmit } from '../../lib/useSubmit';
@@ -45,7 +46,8 @@ export function CampaignForm({
     templates: [],
     inspectorIds: [user.id],
   });
-  const { shown, busy, error, run } = useSubmit();
+  const form = useSubmit();
+  const { run } = form;
   const templates = useAsync((signal) => inspectionsApi.templates({ pageSize: 100 }, signal), []);
   const kinds = useAsync(() => loadKinds(), []);
   const usable = useMemo(
@@ -62,101 +64,89 @@ export function CampaignForm({
     });
 
   return (
-    <Modal
-      open
-      width={640}
+    <FormModal
       title={t('insp.new')}
       okText={t('insp.form.create')}
       onOk={() => void submit()}
       onCancel={onCancel}
-      confirmLoading={busy}
-      okButtonProps={{ 'data-testid': 'campaign-form-ok' } as never}
-      destroyOnHidden
+      submit={form}
+      problems={[
+        ...problems.map((p) => t(`insp.form.problem.${p}` as MessageKey)),
+        ...(clashes.length ? [t('insp.form.problem.clash')] : []),
+      ]}
+      testId="campaign-form"
+      width={640}
     >
-      <Form layout="vertical" data-testid="campaign-form">
-        <Form.Item label={t('insp.form.kind')} required>
-          <Radio.Group
-            value={v.kind}
-            optionType="button"
-            buttonStyle="solid"
-            onChange={(e) =>
-              set({
-                kind: e.target.value as CampaignKind,
-                templates: [],
-                inspectorIds: e.target.value === 'covert' ? [user.id] : [],
-              })
-            }
-            options={CAMPAIGN_KINDS.map((k) => ({ value: k, label: tc('insp.kindLong', k) }))}
-            data-testid="campaign-kind"
-          />
-        </Form.Item>
-        <Form.Item label={t('insp.form.name')} required>
-          <Input
-            value={v.name}
-            maxLength={200}
-            onChange={(e) => set({ name: e.target.value })}
-            placeholder={t('insp.form.namePlaceholder')}
-            data-testid="campaign-name"
-          />
-        </Form.Item>
-        <Form.Item label={t('insp.form.unit')} required extra={t('insp.form.unitHint')}>
-          <UnitPicker
-            user={user}
-            value={v.unitId}
-            onChange={(unitId) => set({ unitId })}
-            placeholder={t('insp.form.unit')}
-            testId="campaign-unit"
-          />
-        </Form.Item>
-        <Form.Item label={t('insp.form.period')} required>
-          <DateRange
-            value={[v.startsOn, v.endsOn]}
-            onChange={([startsOn, endsOn]) => set({ startsOn, endsOn })}
-          />
-        </Form.Item>
-        <Form.Item label={t('insp.form.templates')} required extra={t('insp.form.templatesHint')}>
-          <Select
-            mode="multiple"
-            value={v.templates}
-            onChange={(templates: string[]) => set({ templates })}
-            loading={templates.loading}
-            optionFilterProp="label"
-            options={usable.map((x) => ({
-              value: x.code,
-              label: `${bi(lang, x.name)}（${subjectName(x, kinds.data, lang, tc)}）`,
-            }))}
-            data-testid="campaign-templates"
-          />
-        </Form.Item>
-        <Form.Item label={t('insp.form.sample')} extra={t('insp.form.sampleHint')}>
-          <InputNumber
-            min={1}
-            max={10000}
-            precision={0}
-            value={v.sampleSize ?? null}
-            onChange={(n) => set({ sampleSize: n })}
-            data-testid="campaign-sample"
-          />
-        </Form.Item>
-        {v.kind === 'covert' && (
-          <Form.Item label={t('insp.form.inspectors')}>
-            <Typography.Text>{t('insp.form.inspectorsSelf', { name: user.displayName })}</Typography.Text>
-          </Form.Item>
-        )}
-      </Form>
-      {shown && (problems.length > 0 || clashes.length > 0) && (
-        <Alert
-          type="warning"
-          showIcon
-          message={[
-            ...problems.map((p) => t(`insp.form.problem.${p}` as MessageKey)),
-            ...(clashes.length ? [t('insp.form.problem.clash')] : []),
-          ].join('；')}
-          data-testid="campaign-form-problems"
+      <Form.Item label={t('insp.form.kind')} required>
+        <Radio.Group
+          value={v.kind}
+          optionType="button"
+          buttonStyle="solid"
+          onChange={(e) =>
+            set({
+              kind: e.target.value as CampaignKind,
+              templates: [],
+              inspectorIds: e.target.value === 'covert' ? [user.id] : [],
+            })
+          }
+          options={CAMPAIGN_KINDS.map((k) => ({ value: k, label: tc('insp.kindLong', k) }))}
+          data-testid="campaign-kind"
         />
+      </Form.Item>
+      <Form.Item label={t('insp.form.name')} required>
+        <Input
+          value={v.name}
+          maxLength={200}
+          onChange={(e) => set({ name: e.target.value })}
+          placeholder={t('insp.form.namePlaceholder')}
+          data-testid="campaign-name"
+        />
+      </Form.Item>
+      <Form.Item label={t('insp.form.unit')} required extra={t('insp.form.unitHint')}>
+        <UnitPicker
+          user={user}
+          value={v.unitId}
+          onChange={(unitId) => set({ unitId })}
+          placeholder={t('insp.form.unit')}
+          testId="campaign-unit"
+        />
+      </Form.Item>
+      <Form.Item label={t('insp.form.period')} required>
+        <DateRange
+          value={[v.startsOn, v.endsOn]}
+          onChange={([startsOn, endsOn]) => set({ startsOn, endsOn })}
+        />
+      </Form.Item>
+      <Form.Item label={t('insp.form.templates')} required extra={t('insp.form.templatesHint')}>
+        <Select
+          mode="multiple"
+          value={v.templates}
+          onChange={(templates: string[]) => set({ templates })}
+          loading={templates.loading}
+          optionFilterProp="label"
+          options={usable.map((x) => ({
+            value: x.code,
+            label: `${bi(lang, x.name)}（${subjectName(x, kinds.data, lang, tc)}）`,
+          }))}
+          data-testid="campaign-templates"
+        />
+      </Form.Item>
+      <Form.Item label={t('insp.form.sample')} extra={t('insp.form.sampleHint')}>
+        <InputNumber
+          min={1}
+          max={10000}
+          precision={0}
+          value={v.sampleSize ?? null}
+          onChange={(n) => set({ sampleSize: n })}
+          data-testid="campaign-sample"
+        />
+      </Form.Item>
+      {v.kind === 'covert' && (
+        <Form.Item label={t('insp.form.inspectors')}>
+          <Typography.Text>{t('insp.form.inspectorsSelf', { name: user.displayName })}</Typography.Text>
+        </Form.Item>
       )}
-      {error && <Alert type="error" showIcon message={error} data-testid="campaign-form-error" />}
-    </Modal>
+    </FormModal>
   );
 }
 

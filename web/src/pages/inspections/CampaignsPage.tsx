@@ -15,6 +15,7 @@ import {
 } from '../../api/inspections';
 import { useUser } from '../../auth/AuthProvider';
 import { useI18n } from '../../i18n';
+import { paging } from '../../lib/paging';
 import { useAsync } from '../../lib/useAsync';
 import { navigate, useLocation } from '../../router/router';
 import { CampaignStateTag, isPlanner, KindTag } from './bits';
@@ -115,15 +116,7 @@ export default function CampaignsPage() {
             className: c.id === openId ? 'events-row-open' : undefined,
           })}
           rowClassName="events-row"
-          pagination={{
-            current: page,
-            pageSize: PAGE_SIZE,
-            total: list.data?.total ?? 0,
-            onChange: setPage,
-            showSizeChanger: false,
-            size: 'small',
-            showTotal: (total) => t('common.total', { total }),
-          }}
+          pagination={paging(t, page, list.data?.total ?? 0, setPage, PAGE_SIZE)}
           columns={[
             {
               key: 'name',

@@ -1,9 +1,10 @@
 // 约谈: recording an admonition talk: with whom (a place or enterprise, a unit, a department), when and by
 // whom it was held, what about (a listing, hazards), what the party committed to and when to follow up.
-import { Alert, DatePicker, Form, Input, Modal } from 'antd';
+import { DatePicker, Form, Input } from 'antd';
 import { useState } from 'react';
 import type { PartyRef } from '../../api/hazards';
 import { type Admonition, listingApi } from '../../api/listing';
+import { FormModal } from '../../components/FormModal';
 import { type MessageKey, useI18n } from '../../i18n';
 import { useSubmit } from '../../lib/useSubmit';
 import { dayjs } from '../events/dayjs';
@@ -30,7 +31,8 @@ export function AdmonitionForm({
     hazardIds: listing?.hazardId ? [listing.hazardId] : [],
     followUpDue: dayjs().add(30, 'day').format('YYYY-MM-DD'),
   }));
-  const { shown, busy, error, run } = useSubmit();
+  const form = useSubmit();
+  const { run } = form;
   const problems = admonitionProblems(v);
   const set = (p: Partial<AdmonitionValues>) => setV((x) => ({ ...x, ...p }));
 
@@ -40,81 +42,69 @@ export function AdmonitionForm({
     });
 
   return (
-    <Modal
-      open
-      width={620}
+    <FormModal
       title={t('listing.adm.new')}
       okText={t('listing.adm.submit')}
       onOk={() => void submit()}
       onCancel={onCancel}
-      confirmLoading={busy}
-      okButtonProps={{ 'data-testid': 'admonition-form-ok' } as never}
-      destroyOnHidden
+      submit={form}
+      problems={problems.map((p) => t(`listing.adm.problem.${p}` as MessageKey))}
+      testId="admonition-form"
     >
-      <Form layout="vertical" data-testid="admonition-form">
-        <Form.Item label={t('listing.adm.party')} required>
-          <PartyPicker
-            kind={v.partyKind}
-            id={v.partyId}
-            onChange={(partyKind, partyId) => set({ partyKind, partyId })}
-            testId="admonition-party"
-            placeLabel={listing?.responsible.kind === 'place' ? listing.responsible.name : undefined}
-          />
-        </Form.Item>
-        <div className="insp-row">
-          <Form.Item label={t('listing.adm.heldAt')} required>
-            <DatePicker
-              showTime={{ format: 'HH:mm' }}
-              format="YYYY-MM-DD HH:mm"
-              value={v.heldAt ? dayjs(v.heldAt) : null}
-              onChange={(d) => set({ heldAt: d ? d.format() : undefined })}
-              data-testid="admonition-held-at"
-            />
-          </Form.Item>
-          <Form.Item label={t('listing.adm.heldBy')} required className="insp-grow">
-            <Input
-              maxLength={200}
-              value={v.heldBy}
-              onChange={(e) => set({ heldBy: e.target.value })}
-              placeholder={t('listing.adm.heldByPlaceholder')}
-              data-testid="admonition-held-by"
-            />
-          </Form.Item>
-        </div>
-        <Form.Item label={t('listing.adm.subject')} required>
-          <Input.TextArea
-            rows={2}
-            maxLength={1000}
-            value={v.subject}
-            onChange={(e) => set({ subject: e.target.value })}
-            data-testid="admonition-subject"
-          />
-        </Form.Item>
-        <Form.Item label={t('listing.adm.commitments')} required>
-          <Input.TextArea
-            rows={3}
-            maxLength={2000}
-            value={v.commitments}
-            onChange={(e) => set({ commitments: e.target.value })}
-            data-testid="admonition-commitments"
-          />
-        </Form.Item>
-        <Form.Item label={t('listing.adm.followUpDue')} required>
-          <DatePicker
-            value={v.followUpDue ? dayjs(v.followUpDue) : null}
-            onChange={(d) => set({ followUpDue: d ? d.format('YYYY-MM-DD') : undefined })}
-            data-testid="admonition-due"
-          />
-        </Form.Item>
-      </Form>
-      {shown && problems.length > 0 && (
-        <Alert
-          type="warning"
-          showIcon
-          message={problems.map((p) => t(`listing.adm.problem.${p}` as MessageKey)).join('；')}
+      <Form.Item label={t('listing.adm.party')} required>
+        <PartyPicker
+          kind={v.partyKind}
+          id={v.partyId}
+          onChange={(partyKind, partyId) => set({ partyKind, partyId })}
+          testId="admonition-party"
+          placeLabel={listing?.responsible.kind === 'place' ? listing.responsible.name : undefined}
         />
-      )}
-      {error && <Alert type="error" showIcon message={error} data-testid="admonition-form-error" />}
-    </Modal>
+      </Form.Item>
+      <div className="insp-row">
+        <Form.Item label={t('listing.adm.heldAt')} required>
+          <DatePicker
+            showTime={{ format: 'HH:mm' }}
+            format="YYYY-MM-DD HH:mm"
+            value={v.heldAt ? dayjs(v.heldAt) : null}
+            onChange={(d) => set({ heldAt: d ? d.format() : undefined })}
+            data-testid="admonition-held-at"
+          />
+        </Form.Item>
+        <Form.Item label={t('listing.adm.heldBy')} required className="insp-grow">
+          <Input
+            maxLength={200}
+            value={v.heldBy}
+            onChange={(e) => set({ heldBy: e.target.value })}
+            placeholder={t('listing.adm.heldByPlaceholder')}
+            data-testid="admonition-held-by"
+          />
+        </Form.Item>
+      </div>
+      <Form.Item label={t('listing.adm.subject')} required>
+        <Input.TextArea
+          rows={2}
+          maxLength={1000}
+          value={v.subject}
+          onChange={(e) => set({ subject: e.target.value })}
+          data-testid="admonition-subject"
+        />
+      </Form.Item>
+      <Form.Item label={t('listing.adm.commitments')} required>
+        <Input.TextArea
+          rows={3}
+          maxLength={2000}
+          value={v.commitments}
+          onChange={(e) => set({ commitments: e.target.value })}
+          data-testid="admonition-commitments"
+        />
+      </Form.Item>
+      <Form.Item label={t('listing.adm.followUpDue')} required>
+        <DatePicker
+          value={v.followUpDue ? dayjs(v.followUpDue) : null}
+          onChange={(d) => set({ followUpDue: d ? d.format('YYYY-MM-DD') : undefined })}
+          data-testid="admonition-due"
+        />
+      </Form.Item>
+    </FormModal>
   );
 }

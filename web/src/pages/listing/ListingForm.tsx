@@ -1,8 +1,9 @@
 // 挂牌整治: listing a place (an enterprise) or a hazard for rectification, with the reason, the party that
 // must rectify it (the place itself by default), the deadline and what must be true to take it off.
-import { Alert, DatePicker, Form, Input, Modal, Radio } from 'antd';
+import { DatePicker, Form, Input, Radio } from 'antd';
 import { useState } from 'react';
 import { type ListingDetail, listingApi, type SubjectKind } from '../../api/listing';
+import { FormModal } from '../../components/FormModal';
 import { type MessageKey, useI18n } from '../../i18n';
 import { useSubmit } from '../../lib/useSubmit';
 import { dayjs } from '../events/dayjs';
@@ -19,7 +20,8 @@ export function ListingForm({
   const { t, tc } = useI18n();
   const [v, setV] = useState<ListingValues>({ subjectKind: 'place', responsibleKind: 'place' });
   const [placeLabel, setPlaceLabel] = useState<string | undefined>();
-  const { shown, busy, error, run } = useSubmit();
+  const form = useSubmit();
+  const { run } = form;
   const problems = listingProblems(v);
   const set = (p: Partial<ListingValues>) => setV((x) => ({ ...x, ...p }));
 
@@ -41,91 +43,79 @@ export function ListingForm({
     });
 
   return (
-    <Modal
-      open
-      width={620}
+    <FormModal
       title={t('listing.new')}
       okText={t('listing.form.submit')}
       onOk={() => void submit()}
       onCancel={onCancel}
-      confirmLoading={busy}
-      okButtonProps={{ 'data-testid': 'listing-form-ok' } as never}
-      destroyOnHidden
+      submit={form}
+      problems={problems.map((p) => t(`listing.form.problem.${p}` as MessageKey))}
+      testId="listing-form"
     >
-      <Form layout="vertical" data-testid="listing-form">
-        <Form.Item label={t('listing.form.subject')} required>
-          <Radio.Group
-            value={v.subjectKind}
-            optionType="button"
-            onChange={(e) => setSubject(e.target.value as SubjectKind, undefined)}
-            options={(['place', 'hazard'] as const).map((k) => ({
-              value: k,
-              label: tc('listing.subject', k),
-            }))}
-          />
-          <div className="insp-gap-top">
-            {v.subjectKind === 'place' ? (
-              <PlaceSelect
-                value={v.subjectId}
-                onChange={(id, label) => {
-                  setPlaceLabel(label);
-                  setSubject('place', id);
-                }}
-                testId="listing-subject"
-              />
-            ) : (
-              <HazardSelect
-                value={v.subjectId}
-                onChange={(id) => setSubject('hazard', id)}
-                testId="listing-subject"
-              />
-            )}
-          </div>
-        </Form.Item>
-        <Form.Item label={t('listing.form.reason')} required>
-          <Input.TextArea
-            rows={2}
-            maxLength={1000}
-            value={v.reason}
-            onChange={(e) => set({ reason: e.target.value })}
-            data-testid="listing-reason"
-          />
-        </Form.Item>
-        <Form.Item label={t('listing.form.responsible')} required>
-          <PartyPicker
-            kind={v.responsibleKind}
-            id={v.responsibleId}
-            onChange={(responsibleKind, responsibleId) => set({ responsibleKind, responsibleId })}
-            testId="listing-responsible"
-            placeLabel={placeLabel}
-          />
-        </Form.Item>
-        <Form.Item label={t('listing.form.deadline')} required>
-          <DatePicker
-            value={v.deadline ? dayjs(v.deadline) : null}
-            onChange={(d) => set({ deadline: d ? d.format('YYYY-MM-DD') : undefined })}
-            disabledDate={(d) => d.isBefore(dayjs().startOf('day'))}
-            data-testid="listing-deadline"
-          />
-        </Form.Item>
-        <Form.Item label={t('listing.form.criteria')} required extra={t('listing.form.criteriaHint')}>
-          <Input.TextArea
-            rows={2}
-            maxLength={1000}
-            value={v.criteria}
-            onChange={(e) => set({ criteria: e.target.value })}
-            data-testid="listing-criteria"
-          />
-        </Form.Item>
-      </Form>
-      {shown && problems.length > 0 && (
-        <Alert
-          type="warning"
-          showIcon
-          message={problems.map((p) => t(`listing.form.problem.${p}` as MessageKey)).join('；')}
+      <Form.Item label={t('listing.form.subject')} required>
+        <Radio.Group
+          value={v.subjectKind}
+          optionType="button"
+          onChange={(e) => setSubject(e.target.value as SubjectKind, undefined)}
+          options={(['place', 'hazard'] as const).map((k) => ({
+            value: k,
+            label: tc('listing.subject', k),
+          }))}
         />
-      )}
-      {error && <Alert type="error" showIcon message={error} data-testid="listing-form-error" />}
-    </Modal>
+        <div className="insp-gap-top">
+          {v.subjectKind === 'place' ? (
+            <PlaceSelect
+              value={v.subjectId}
+              onChange={(id, label) => {
+                setPlaceLabel(label);
+                setSubject('place', id);
+              }}
+              testId="listing-subject"
+            />
+          ) : (
+            <HazardSelect
+              value={v.subjectId}
+              onChange={(id) => setSubject('hazard', id)}
+              testId="listing-subject"
+            />
+          )}
+        </div>
+      </Form.Item>
+      <Form.Item label={t('listing.form.reason')} required>
+        <Input.TextArea
+          rows={2}
+          maxLength={1000}
+          value={v.reason}
+          onChange={(e) => set({ reason: e.target.value })}
+          data-testid="listing-reason"
+        />
+      </Form.Item>
+      <Form.Item label={t('listing.form.responsible')} required>
+        <PartyPicker
+          kind={v.responsibleKind}
+          id={v.responsibleId}
+          onChange={(responsibleKind, responsibleId) => set({ responsibleKind, responsibleId })}
+          testId="listing-responsible"
+          placeLabel={placeLabel}
+        />
+      </Form.Item>
+      <Form.Item label={t('listing.form.deadline')} required>
+        <DatePicker
+          value={v.deadline ? dayjs(v.deadline) : null}
+          onChange={(d) => set({ deadline: d ? d.format('YYYY-MM-DD') : undefined })}
+          disabledDate={(d) => d.isBefore(dayjs().startOf('day'))}
+          data-testid="listing-deadline"
+        />
+      </Form.Item>
+      <Form.Item label={t('listing.form.criteria')} required extra={t('listing.form.criteriaHint')}>
+        <Input.TextArea
+          rows={2}
+          maxLength={1000}
+          value={v.criteria}
+          onChange={(e) => set({ criteria: e.target.value })}
+          data-testid="listing-criteria"
+        />
+      </Form.Item>
+    </FormModal>
   );
 }

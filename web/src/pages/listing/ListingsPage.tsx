@@ -8,6 +8,7 @@ import { useCallback, useState } from 'react';
 import { type Admonition, type Listing, listingApi } from '../../api/listing';
 import { useUser } from '../../auth/AuthProvider';
 import { useI18n } from '../../i18n';
+import { paging } from '../../lib/paging';
 import { useAsync } from '../../lib/useAsync';
 import { navigate, useLocation } from '../../router/router';
 import { formatDateTime } from '../events/model';
@@ -99,15 +100,7 @@ export default function ListingsPage() {
           locale={{ emptyText: t('listing.empty') }}
           onRow={(l) => ({ onClick: () => navigate(`${BASE}/${l.id}`) })}
           rowClassName="events-row"
-          pagination={{
-            current: page,
-            pageSize: PAGE_SIZE,
-            total: listings.data?.total ?? 0,
-            onChange: setPage,
-            showSizeChanger: false,
-            size: 'small',
-            showTotal: (total) => t('common.total', { total }),
-          }}
+          pagination={paging(t, page, listings.data?.total ?? 0, setPage, PAGE_SIZE)}
           columns={[
             {
               key: 'subject',
@@ -178,15 +171,7 @@ export default function ListingsPage() {
           locale={{ emptyText: t('listing.adm.empty') }}
           onRow={(a) => ({ onClick: () => navigate(`${TALKS}/${a.id}`) })}
           rowClassName="events-row"
-          pagination={{
-            current: talkPage,
-            pageSize: PAGE_SIZE,
-            total: talks.data?.total ?? 0,
-            onChange: setTalkPage,
-            showSizeChanger: false,
-            size: 'small',
-            showTotal: (total) => t('common.total', { total }),
-          }}
+          pagination={paging(t, talkPage, talks.data?.total ?? 0, setTalkPage, PAGE_SIZE)}
           columns={[
             {
               key: 'party',
