@@ -145,6 +145,7 @@ describe('inspections and listing: covert draw → phone check-in → hazard clo
     await settle(desk);
     await screenshot(desk, 'inspections-1-office-drawn');
     await desk.locator('.campaign-drawer .ant-drawer-close').click();
+    await desk.getByTestId('campaign-detail').waitFor({ state: 'hidden' });
     await desk.locator('[data-testid=campaigns-table] tr', { hasText: campaignName }).waitFor();
     await screenshot(desk, 'inspections-1-office-campaigns');
   });
@@ -349,7 +350,7 @@ describe('inspections and listing: covert draw → phone check-in → hazard clo
     await logout(desk);
   });
 
-  it('10. a leader sees the ranking board by town and by department; the checklists', async () => {
+  it('10. a leader sees the ranking board by town and by department, a checklist, and a listing in English', async () => {
     await signIn(desk, deskBrowser.context, baseUrl, 'leader');
     await desk.goto(`${baseUrl}/ranking`);
     await desk
@@ -371,6 +372,18 @@ describe('inspections and listing: covert draw → phone check-in → hazard clo
     await screenshot(desk, 'inspections-10-leader-checklist');
     await desk.locator('.ant-drawer-close').click();
     await desk.getByTestId('template-detail').waitFor({ state: 'detached' });
+    // in English: the listing the office took off, with its talk
+    await desk.getByTestId('lang-switch').click();
+    await desk.goto(`${baseUrl}/listings/${listingId}`);
+    await desk.locator('[data-testid=listing-detail][data-state=delisted]').waitFor({ timeout: 30_000 });
+    await expect(desk.getByTestId('listing-detail').getByTestId('listing-state').textContent()).resolves.toBe(
+      'Delisted',
+    );
+    await settle(desk);
+    await screenshot(desk, 'inspections-10-leader-listing-en');
+    await desk.locator('.ant-drawer-close').click();
+    await desk.getByTestId('listing-detail').waitFor({ state: 'hidden' });
+    await desk.getByTestId('lang-switch').click();
     await logout(desk);
     expect(errors).toEqual([]);
   });
