@@ -20,11 +20,11 @@ import {
   Typography,
 } from 'antd';
 import { useEffect, useState } from 'react';
-import { isApiError } from '../../api/client';
-import { type CampaignDetail, inspectionsApi, type Target, type VerifyResult } from '../../api/inspections';
+import { inspectionsApi, type Target, type VerifyResult } from '../../api/inspections';
 import { useUser } from '../../auth/AuthProvider';
 import { useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
+import { useDrawerRecord } from '../../lib/useDrawerRecord';
 import { useSubmit } from '../../lib/useSubmit';
 import { navigate } from '../../router/router';
 import { formatDateTime } from '../events/model';
@@ -32,8 +32,6 @@ import { bi, HazardStateTag, loadTowns } from '../hazards/bits';
 import { loadKinds } from '../places/bits';
 import { CampaignStateTag, isPlanner, KindTag, mayFill } from './bits';
 import { firstDifference, targetCounts, visitingOrder } from './model';
-
-const gone = (e: unknown) => isApiError(e, 404) || isApiError(e, 403);
 
 export const visitPath = (campaignId: number, targetId: number) =>
   `/inspections/visit/${targetId}?campaign=${campaignId}`;
@@ -50,27 +48,23 @@ export function CampaignDrawer({
   const { t, tc, lang } = useI18n();
   const { message } = App.useApp();
   const user = useUser();
-  const [tick, setTick] = useState(0);
-  const loaded = useAsync(
-    campaignId === null ? null : (signal) => inspectionsApi.campaign(campaignId, signal),
-    [campaignId, tick],
-    { expected: gone },
-  );
-  const [c, setC] = useState<CampaignDetail | null>(null);
+  const {
+    record: c,
+    setRecord: setC,
+    gone: isGone,
+    reload,
+    tick,
+  } = useDrawerRecord(campaignId, inspectionsApi.campaign);
   const [seed, setSeed] = useState('');
   const [verified, setVerified] = useState<VerifyResult | null>(null);
   const { busy, error, reset, run } = useSubmit();
   useEffect(() => {
     if (campaignId !== null) {
-      setC(null);
       setVerified(null);
       setSeed('');
       reset();
     }
   }, [campaignId, reset]);
-  useEffect(() => {
-    if (loaded.data) setC(loaded.data);
-  }, [loaded.data]);
   const progress = useAsync(
     c && c.state !== 'planned' ? (signal) => inspectionsApi.progress(c.id, signal) : null,
     [c?.id, c?.state, c?.version, tick],
@@ -84,7 +78,7 @@ export function CampaignDrawer({
   };
   const planner = isPlanner(user);
 
-  const act = (work: () => Promise<void>) => run(true, work, () => setTick((n) => n + 1));
+  const act = (work: () => Promise<void>) => run(true, work, reload);
 
   const draw = () =>
     act(async () => {
@@ -129,7 +123,7 @@ export function CampaignDrawer({
         ) : null
       }
     >
-      {gone(loaded.error) ? (
+      {isGone ? (
         <Result status="404" subTitle={t('insp.notFound')} />
       ) : !c ? (
         <Skeleton active paragraph={{ rows: 8 }} />

@@ -2,11 +2,10 @@
 // commitments, and the follow-up: recorded once as kept, or not kept with a note saying what was not done.
 import { Alert, Button, Descriptions, Drawer, Input, Radio, Result, Skeleton, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { isApiError } from '../../api/client';
-import { type Admonition, listingApi } from '../../api/listing';
+import { listingApi } from '../../api/listing';
 import { useUser } from '../../auth/AuthProvider';
 import { type MessageKey, useI18n } from '../../i18n';
-import { useAsync } from '../../lib/useAsync';
+import { useDrawerRecord } from '../../lib/useDrawerRecord';
 import { useSubmit } from '../../lib/useSubmit';
 import { navigate } from '../../router/router';
 import { formatDateTime } from '../events/model';
@@ -14,8 +13,6 @@ import { formatDeadline } from '../hazards/model';
 import { FollowUpTag } from './bits';
 import { ADMONISH_ROLES } from './ListingDrawer';
 import { followUpProblem } from './model';
-
-const gone = (e: unknown) => isApiError(e, 404) || isApiError(e, 403);
 
 export function AdmonitionDrawer({
   admonitionId,
@@ -28,27 +25,22 @@ export function AdmonitionDrawer({
 }) {
   const { t, tc } = useI18n();
   const user = useUser();
-  const [tick, setTick] = useState(0);
-  const loaded = useAsync(
-    admonitionId === null ? null : (signal) => listingApi.admonition(admonitionId, signal),
-    [admonitionId, tick],
-    { expected: gone },
-  );
-  const [a, setA] = useState<Admonition | null>(null);
+  const {
+    record: a,
+    setRecord: setA,
+    gone: isGone,
+    reload,
+  } = useDrawerRecord(admonitionId, listingApi.admonition);
   const [done, setDone] = useState<boolean | undefined>();
   const [note, setNote] = useState('');
   const { shown, busy, error, reset, run } = useSubmit();
   useEffect(() => {
     if (admonitionId !== null) {
-      setA(null);
       setDone(undefined);
       setNote('');
       reset();
     }
   }, [admonitionId, reset]);
-  useEffect(() => {
-    if (loaded.data) setA(loaded.data);
-  }, [loaded.data]);
   const may = user.roles.some((r) => ADMONISH_ROLES.includes(r));
   const problem = followUpProblem(done, note);
 
@@ -66,7 +58,7 @@ export function AdmonitionDrawer({
         );
         onChanged();
       },
-      () => setTick((n) => n + 1),
+      reload,
     );
 
   return (
@@ -76,7 +68,7 @@ export function AdmonitionDrawer({
       width="min(600px, 100vw)"
       title={t('listing.adm.title')}
     >
-      {gone(loaded.error) ? (
+      {isGone ? (
         <Result status="404" subTitle={t('listing.adm.notFound')} />
       ) : !a ? (
         <Skeleton active paragraph={{ rows: 6 }} />

@@ -17,12 +17,12 @@ import {
   Typography,
 } from 'antd';
 import { useEffect, useState } from 'react';
-import { isApiError } from '../../api/client';
-import { type ListingDetail, listingApi } from '../../api/listing';
+import { listingApi } from '../../api/listing';
 import type { Role } from '../../api/types';
 import { useUser } from '../../auth/AuthProvider';
 import { useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
+import { useDrawerRecord } from '../../lib/useDrawerRecord';
 import { useSubmit } from '../../lib/useSubmit';
 import { navigate } from '../../router/router';
 import { formatDateTime } from '../events/model';
@@ -32,7 +32,6 @@ import { PhotoPicker } from '../report/PhotoPicker';
 import { AdmonitionForm } from './AdmonitionForm';
 import { FollowUpTag, ListingStateTag } from './bits';
 
-const gone = (e: unknown) => isApiError(e, 404) || isApiError(e, 403);
 /** listing/policy.ts: the safety office signs a delisting off; these record admonitions. */
 export const DELIST_ROLES: readonly Role[] = ['safety_office', 'admin'];
 export const ADMONISH_ROLES: readonly Role[] = [
@@ -54,13 +53,13 @@ export function ListingDrawer({
 }) {
   const { t, tc } = useI18n();
   const user = useUser();
-  const [tick, setTick] = useState(0);
-  const loaded = useAsync(
-    listingId === null ? null : (signal) => listingApi.get(listingId, signal),
-    [listingId, tick],
-    { expected: gone },
-  );
-  const [l, setL] = useState<ListingDetail | null>(null);
+  const {
+    record: l,
+    setRecord: setL,
+    gone: isGone,
+    reload,
+    tick,
+  } = useDrawerRecord(listingId, listingApi.get);
   const [delisting, setDelisting] = useState(false);
   const [admonishing, setAdmonishing] = useState(false);
   const [evidence, setEvidence] = useState('');
@@ -68,15 +67,11 @@ export function ListingDrawer({
   const { busy, error, setError, reset, run } = useSubmit();
   useEffect(() => {
     if (listingId !== null) {
-      setL(null);
       setDelisting(false);
       setEvidence('');
       reset();
     }
   }, [listingId, reset]);
-  useEffect(() => {
-    if (loaded.data) setL(loaded.data);
-  }, [loaded.data]);
   const talks = useAsync(
     l
       ? (signal) => listingApi.admonitions({ listing: l.id, pageSize: 50 }, signal).then((p) => p.items)
@@ -106,7 +101,7 @@ export function ListingDrawer({
         photos.clear();
         onChanged();
       },
-      () => setTick((n) => n + 1),
+      reload,
     );
   };
 
@@ -134,7 +129,7 @@ export function ListingDrawer({
         ) : null
       }
     >
-      {gone(loaded.error) ? (
+      {isGone ? (
         <Result status="404" subTitle={t('listing.notFound')} />
       ) : !l ? (
         <Skeleton active paragraph={{ rows: 8 }} />
@@ -269,7 +264,7 @@ export function ListingDrawer({
           onCancel={() => setAdmonishing(false)}
           onDone={() => {
             setAdmonishing(false);
-            setTick((n) => n + 1);
+            reload();
             onChanged();
           }}
         />
