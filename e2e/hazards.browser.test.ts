@@ -7,10 +7,21 @@
 // safety office blacklists the shop with a reason and takes it off the list again (the history shows
 // both), and a leader opens the close-out rates. A screenshot of each face.
 import type { Page } from 'playwright-core';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Browser, launchBrowser, screenshot } from './harness';
-import { DEMO_PASSWORD, login } from './pages';
+import {
+  act as actOn,
+  FULL_LOOP,
+  jpeg,
+  closeAndLogout as leave,
+  logout,
+  openFromQueue as open,
+  settle,
+  signIn,
+  inState as stateOf,
+  timelineKinds,
+} from './hazard-steps';
+import { apiAs, login } from './pages';
 
 const PHONE = { width: 375, height: 667 };
 const GRID_CODE = '330304001003001'; // 景山社区第1网格: the demo grid worker's grid
@@ -22,18 +33,7 @@ interface Setup {
 
 /** Setup only, asked of the API as the grid worker: where the phone stands, and a shop of the grid not listed. */
 async function setupFacts(baseUrl: string): Promise<Setup> {
-  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'grid_worker', password: DEMO_PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const get = async <T>(path: string) =>
-    (await (await fetch(`${baseUrl}${path}`, { headers: { cookie } })).json()) as T;
+  const get = await apiAs(baseUrl, 'grid_worker');
   const units = await get<{ items: { id: number; code: string; centroid: [number, number] | null }[] }>(
     `/api/v1/units?q=${GRID_CODE}&level=grid&pageSize=5`,
   );
@@ -48,18 +48,6 @@ async function setupFacts(baseUrl: string): Promise<Setup> {
   const [lng, lat] = grid?.centroid ?? [0, 0];
   return { here: { lng, lat }, place: { id: place?.id ?? 0, name: place?.name ?? '' } };
 }
-
-async function jpeg(color: string, name: string) {
-  const img = sharp({ create: { width: 800, height: 600, channels: 3, background: color } });
-  return { name, mimeType: 'image/jpeg', buffer: await img.jpeg({ quality: 80 }).toBuffer() };
-}
-
-async function logout(page: Page) {
-  await page.getByTestId('logout').click();
-  await page.waitForURL(/\/login$/);
-}
-
-const settle = (page: Page) => page.waitForTimeout(450); // drawers and modals animate in
 
 describe('hazards: covert finding → triage → confirm → consolidate → assign → rectify → verify (closed out); a place blacklisted and delisted', () => {
   const baseUrl = inject('baseUrl');
@@ -93,30 +81,11 @@ describe('hazards: covert finding → triage → confirm → consolidate → ass
     await deskBrowser?.close();
   });
 
-  /** Logs in at the desk, opens /hazards on the given queue and the hazard from it. */
-  async function openFromQueue(user: string, tab: string) {
-    await deskBrowser.context.clearCookies(); // a failed step before must not leave its session
-    await login(desk, baseUrl, user);
-    await desk.waitForURL((u) => !u.pathname.startsWith('/login'));
-    await desk.goto(`${baseUrl}/hazards`);
-    await desk.locator(`[data-testid=hazards-tabs] [data-tab=${tab}]`).click();
-    await desk.getByTestId('hazards-search').fill(trackingNo);
-    await desk.getByTestId('hazards-search').press('Enter');
-    const row = desk.locator('[data-testid=hazards-table] tbody tr.ant-table-row', { hasText: trackingNo });
-    await row.waitFor({ timeout: 30_000 });
-    await row.click();
-    await desk.getByTestId('hazard-detail').waitFor({ timeout: 30_000 });
-  }
-  const inState = (state: string) =>
-    desk.locator(`[data-testid=hazard-detail][data-state=${state}]`).waitFor({ timeout: 30_000 });
-  async function act(action: string) {
-    await desk.getByTestId(`hazard-action-${action}`).click();
-    await desk.getByTestId('hazard-form-ok').waitFor();
-  }
-  async function closeAndLogout() {
-    await desk.locator('.hazard-drawer .ant-drawer-close').click();
-    await logout(desk);
-  }
+  const openFromQueue = (user: string, tab: string) =>
+    open(desk, deskBrowser.context, baseUrl, user, tab, trackingNo);
+  const inState = (state: string) => stateOf(desk, state);
+  const act = (action: string) => actOn(desk, action);
+  const closeAndLogout = () => leave(desk);
 
   it('1. the safety office records a covert finding on the phone: photo, GPS, place, domain, aspect, severity', async () => {
     await login(phone, baseUrl, 'safety_office');
@@ -226,19 +195,7 @@ describe('hazards: covert finding → triage → confirm → consolidate → ass
     await act('verify_pass');
     await desk.getByTestId('hazard-form-ok').click();
     await inState('closed_out');
-    const kinds = await desk
-      .locator('[data-testid=hazard-timeline] [data-kind]')
-      .evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
-    expect(kinds).toEqual([
-      'record',
-      'triage',
-      'confirm',
-      'consolidate',
-      'assign',
-      'start',
-      'submit',
-      'verify_pass',
-    ]);
+    expect(await timelineKinds(desk)).toEqual(FULL_LOOP);
     await expect(desk.getByTestId('hazard-no-actions').isVisible()).resolves.toBe(true);
     await settle(desk);
     await screenshot(desk, 'hazards-5-town-closed-out');
@@ -248,9 +205,7 @@ describe('hazards: covert finding → triage → confirm → consolidate → ass
   });
 
   it('6. the safety office blacklists the shop with a reason and takes it off the list again', async () => {
-    await deskBrowser.context.clearCookies();
-    await login(desk, baseUrl, 'safety_office');
-    await desk.waitForURL((u) => !u.pathname.startsWith('/login'));
+    await signIn(desk, deskBrowser.context, baseUrl, 'safety_office');
     await desk.goto(`${baseUrl}/places/${facts.place.id}`);
     const detail = desk.getByTestId('place-detail');
     await detail.waitFor({ timeout: 30_000 });
@@ -279,9 +234,7 @@ describe('hazards: covert finding → triage → confirm → consolidate → ass
   });
 
   it('7. a leader sees the close-out rates by domain and by town', async () => {
-    await deskBrowser.context.clearCookies();
-    await login(desk, baseUrl, 'leader');
-    await desk.waitForURL((u) => !u.pathname.startsWith('/login'));
+    await signIn(desk, deskBrowser.context, baseUrl, 'leader');
     await desk.goto(`${baseUrl}/hazards/metrics`);
     await desk.getByTestId('hazard-metrics').waitFor();
     await desk

@@ -43,3 +43,19 @@ export function unitIdFromUrl(page: Page): number {
   expect(m, `a unit in ${page.url()}`).not.toBeNull();
   return Number(m?.[1]);
 }
+
+/** For a test's setup only: GET calls to the API with a demo account's own session. */
+export async function apiAs(baseUrl: string, username: string) {
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  expect(res.status).toBe(200);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  return async <T>(path: string) =>
+    (await (await fetch(`${baseUrl}${path}`, { headers: { cookie } })).json()) as T;
+}

@@ -78,6 +78,7 @@ The demo accounts (admin, dispatcher, … one per role) use the demo password gi
           `  people        ${summary.people.toLocaleString('en')} with ${summary.assignments.toLocaleString('en')} assignments`,
           `  departments   ${summary.departments}, police beats ${summary.policeBeats}`,
           `  places        ${summary.places} places and enterprises, a few on the black or white list`,
+          `  inspections   ${summary.campaigns} campaigns (covert and self), ${summary.listings} listings with admonition talks`,
           `  accounts      ${summary.accounts} demo accounts, password ${DEMO_PASSWORD}:`,
           ...DEMO_ACCOUNTS.map((a) => `    ${a.username.padEnd(22)} ${a.description}`),
         ].join('\n'),

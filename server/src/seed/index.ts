@@ -11,6 +11,7 @@ import { DEMO_ACCOUNTS } from './accounts.js';
 import { seedEvents } from './events.js';
 import { seedEventHistory } from './events-history.js';
 import { centroid, type Ring } from './geometry.js';
+import { seedInspections } from './inspections.js';
 import { generateLayout, type Level, type Scale } from './layout.js';
 import { generateOrganisation, holderKey } from './people.js';
 import { seedPlaces } from './places.js';
@@ -55,6 +56,9 @@ export interface SeedSummary {
   assignments: number;
   accounts: number;
   places: number;
+  /** Inspection campaigns (one covert under way, one self-inspection) and listings (挂牌) of the demo. */
+  campaigns: number;
+  listings: number;
   events: number;
   indexRuns: number;
   population: number;
@@ -105,6 +109,7 @@ export async function seedDemo(services: Services, opts: SeedOptions): Promise<S
 
   progress('accounts', 0, DEMO_ACCOUNTS.length);
   let residentId: number | null = null;
+  let officeAccountId: number | null = null;
   for (const [i, a] of DEMO_ACCOUNTS.entries()) {
     const index = a.person
       ? org.holder.get(holderKey(a.person.unitCode, a.person.duty, a.person.rank))
@@ -120,6 +125,7 @@ export async function seedDemo(services: Services, opts: SeedOptions): Promise<S
       ...(personId ? { personId } : {}),
     });
     if (a.role === 'resident' && residentId === null) residentId = account.id;
+    if (a.username === 'safety_office') officeAccountId = account.id;
     progress('accounts', i + 1, DEMO_ACCOUNTS.length);
   }
 
@@ -130,6 +136,16 @@ export async function seedDemo(services: Services, opts: SeedOptions): Promise<S
     now: opts.now ?? new Date(),
     onProgress: (done, total) => progress('places', done, total),
   });
+
+  // campaigns, listings and admonitions over the registry (none without places to draw or list)
+  const inspections =
+    registry.places > 0 && officeAccountId !== null
+      ? await seedInspections(services, {
+          seed: opts.seed,
+          districtCode: DEMO_DISTRICT_CODE,
+          officeAccountId,
+        })
+      : { campaigns: 0, listings: 0, admonitions: 0 };
 
   // the demo's reports come from the micro-grids of the district (a convex cell's centroid lies inside it)
   const places = units
@@ -182,6 +198,8 @@ export async function seedDemo(services: Services, opts: SeedOptions): Promise<S
     assignments: org.people.reduce((s, p) => s + p.assignments.length, 0),
     accounts: DEMO_ACCOUNTS.length,
     places: registry.places,
+    campaigns: inspections.campaigns,
+    listings: inspections.listings,
     events,
     indexRuns: index.runs,
     population: units.filter((u) => u.level === 'county').reduce((s, u) => s + (u.population ?? 0), 0),

@@ -364,14 +364,17 @@ export async function seedPlaces(
   return { places: made.length, listed };
 }
 
-/** The district's safety office as the seed acts for it (named like the demo account). */
-async function officeActor(services: Services, districtCode: string): Promise<Actor> {
+/**
+ * The district's safety office as the seed acts for it (named like the demo account; `accountId` when
+ * the work must be the account's own, e.g. a covert visit by a campaign's named inspector).
+ */
+export async function officeActor(services: Services, districtCode: string, accountId = -1): Promise<Actor> {
   const u = await services.units.findByCode(districtCode);
   if (!u) throw new Error(`no unit ${districtCode}`);
   const unit: ScopeUnit = { id: u.id, code: u.code, name: u.name, level: u.level, path: u.path };
   return {
     kind: 'user',
-    id: -1,
+    id: accountId,
     username: 'safety_office',
     displayName: '平安办',
     roles: ['safety_office'],

@@ -131,6 +131,35 @@ describe('seedDemo at the Ouhai scale', () => {
     expect(new Set(history.map((h) => h.by_name))).toContain('safety_office');
   });
 
+  it('plans a covert campaign under way and a self-inspection, and lists two places with their talks', async () => {
+    expect(summary).toMatchObject({ campaigns: 2, listings: 2 });
+    const campaigns = await q<{ kind: string; state: string; seed: string; targets: number }>(
+      `SELECT c.kind, c.state, c.seed, (SELECT count(*)::int FROM inspection_target t WHERE t.campaign_id = c.id) AS targets
+         FROM inspection_campaign c ORDER BY c.id`,
+    );
+    expect(campaigns.map((c) => [c.kind, c.state, c.seed])).toEqual([
+      ['covert', 'drawn', 'anwang-demo-1'],
+      ['self', 'drawn', 'anwang-demo-self-1'],
+    ]);
+    expect(campaigns[0]?.targets).toBe(6);
+    expect(campaigns[1]?.targets).toBeGreaterThan(0);
+    // the covert visit made: submitted, its failed item a covert hazard at the place
+    const hazards = await q<{ source: string; place_id: number | null }>(
+      'SELECT source, place_id FROM hazard',
+    );
+    expect(hazards).toHaveLength(1);
+    expect(hazards[0]).toMatchObject({ source: 'covert' });
+    expect(hazards[0]?.place_id).not.toBeNull();
+    const listings = await q<{ state: string; talks: number; follow_up: string }>(
+      `SELECT l.state, count(a.id)::int AS talks, min(a.follow_up_state) AS follow_up
+         FROM hazard_listing l LEFT JOIN admonition a ON a.listing_id = l.id GROUP BY l.id, l.state ORDER BY l.id`,
+    );
+    expect(listings).toEqual([
+      { state: 'listed', talks: 1, follow_up: 'pending' },
+      { state: 'delisted', talks: 1, follow_up: 'done' },
+    ]);
+  });
+
   it('creates Wenzhou as the root and Ouhai under it with its 13 real towns', async () => {
     const roots = await q<{ code: string; name: string; level: string }>(
       'SELECT code, name, level FROM unit WHERE parent_id IS NULL',

@@ -2,6 +2,7 @@ import { eventsEn } from './events.en';
 import { hazardsEn } from './hazards.en';
 import { indexadminEn } from './indexadmin.en';
 import { indexmapEn } from './indexmap.en';
+import { inspectionsEn } from './inspections.en';
 import { reportEn } from './report.en';
 import type { MessageKey } from './zh';
 
@@ -9,6 +10,7 @@ import type { MessageKey } from './zh';
 export const en: Record<MessageKey, string> = {
   ...eventsEn,
   ...hazardsEn,
+  ...inspectionsEn,
   ...reportEn,
   ...indexmapEn,
   ...indexadminEn,

@@ -5,11 +5,13 @@ import { eventsZh } from './events.zh';
 import { hazardsZh } from './hazards.zh';
 import { indexadminZh } from './indexadmin.zh';
 import { indexmapZh } from './indexmap.zh';
+import { inspectionsZh } from './inspections.zh';
 import { reportZh } from './report.zh';
 
 export const zh = {
   ...eventsZh,
   ...hazardsZh,
+  ...inspectionsZh,
   ...reportZh,
   ...indexmapZh,
   ...indexadminZh,

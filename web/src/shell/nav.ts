@@ -8,16 +8,21 @@ import {
   CameraOutlined,
   ControlOutlined,
   DashboardOutlined,
+  EnvironmentOutlined,
   FileAddOutlined,
+  FileSearchOutlined,
+  FlagOutlined,
   FundOutlined,
   GlobalOutlined,
   HeatMapOutlined,
   KeyOutlined,
+  OrderedListOutlined,
   SafetyCertificateOutlined,
   SafetyOutlined,
   ShopOutlined,
   SolutionOutlined,
   TeamOutlined,
+  TrophyOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { type ComponentType, lazy } from 'react';
@@ -38,6 +43,23 @@ export interface NavEntry {
   /** Reached by links only: not listed in the side menu. */
   hidden?: boolean;
 }
+
+/**
+ * The staff of the hazard pages: the hazards' viewers and the departments (hazards/policy.ts RECORD_ROLES),
+ * who are also those who read checklists and campaigns (inspections STAFF_ROLES) and listings (listing
+ * policy `staff`).
+ */
+const HAZARD_STAFF: readonly Role[] = [
+  'grid_worker',
+  'micro_grid_leader',
+  'village_staff',
+  'town_staff',
+  'department_staff',
+  'dispatcher',
+  'safety_office',
+  'leader',
+  'admin',
+];
 
 export const NAV: readonly NavEntry[] = [
   {
@@ -77,8 +99,8 @@ export const NAV: readonly NavEntry[] = [
     home: ['leader', 'safety_office'],
   },
   // Hidden dangers (issue 6). The record page and the figures sit under /hazards, so they come before
-  // the workbench (the first entry owning a path wins). Inspections (暗访/自查), listing and admonition
-  // (挂牌/约谈) and the ranking board (晾晒) will add their entries here once their APIs exist.
+  // the workbench (the first entry owning a path wins). The roles follow the server's policies:
+  // hazards/policy.ts, inspections/policy.ts, listing/policy.ts.
   {
     key: 'hazardRecord',
     path: '/hazards/new',
@@ -99,19 +121,55 @@ export const NAV: readonly NavEntry[] = [
     key: 'hazards',
     path: '/hazards',
     labelKey: 'nav.hazards',
-    roles: [
-      'dispatcher',
-      'town_staff',
-      'village_staff',
-      'grid_worker',
-      'micro_grid_leader',
-      'department_staff',
-      'leader',
-      'safety_office',
-      'admin',
-    ],
+    roles: HAZARD_STAFF,
     icon: SafetyOutlined,
     page: lazy(() => import('../pages/hazards/HazardsWorkbench')),
+  },
+  {
+    // the checklist templates: every staff role reads them (inspections STAFF_ROLES); reached from the
+    // campaigns page
+    key: 'inspectionTemplates',
+    path: '/inspections/templates',
+    labelKey: 'nav.inspectionTemplates',
+    roles: HAZARD_STAFF,
+    icon: OrderedListOutlined,
+    page: lazy(() => import('../pages/inspections/TemplatesPage')),
+    hidden: true,
+  },
+  {
+    // the phone page at the site: covert inspectors (safety office) and self-inspection fillers
+    key: 'inspectionVisit',
+    path: '/inspections/visit',
+    labelKey: 'nav.inspectionVisit',
+    roles: ['grid_worker', 'micro_grid_leader', 'village_staff', 'town_staff', 'safety_office', 'admin'],
+    icon: EnvironmentOutlined,
+    page: lazy(() => import('../pages/inspections/VisitPage')),
+    hidden: true,
+  },
+  {
+    key: 'inspections',
+    path: '/inspections',
+    labelKey: 'nav.inspections',
+    roles: HAZARD_STAFF,
+    icon: FileSearchOutlined,
+    page: lazy(() => import('../pages/inspections/CampaignsPage')),
+  },
+  {
+    key: 'listings',
+    path: '/listings',
+    labelKey: 'nav.listings',
+    roles: HAZARD_STAFF,
+    icon: FlagOutlined,
+    page: lazy(() => import('../pages/listing/ListingsPage')),
+  },
+  {
+    // listing/policy.ts ranking
+    key: 'ranking',
+    path: '/ranking',
+    labelKey: 'nav.ranking',
+    roles: ['leader', 'safety_office', 'dispatcher', 'town_staff', 'admin'],
+    icon: TrophyOutlined,
+    page: lazy(() => import('../pages/listing/RankingPage')),
   },
   {
     key: 'places',

@@ -5,32 +5,28 @@
 // rule broken are optional. The answer shows the tracking number and the triage the server suggests.
 import { CheckCircleFilled, CheckOutlined } from '@ant-design/icons';
 import { Alert, Button, Checkbox, Input, Radio, Result, Select } from 'antd';
-import { useCallback, useMemo, useRef, useState } from 'react';
-import { eventsApi } from '../../api/events';
+import { useMemo, useState } from 'react';
 import { type HazardDetail, hazardsApi, placesApi, SEVERITIES, type Severity } from '../../api/hazards';
 import { useUser } from '../../auth/AuthProvider';
 import { useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
 import { navigate } from '../../router/router';
 import { LocationField } from '../report/LocationField';
-import { MAX_PHOTOS, type Photo, PhotoPicker } from '../report/PhotoPicker';
+import { PhotoPicker } from '../report/PhotoPicker';
 import { type LngLat, resolveLocation } from '../report/taps';
 import { useGeolocation } from '../report/useGeolocation';
 import { bi, loadDomains } from './bits';
 import { hazardErrorText } from './HazardActionForm';
+import { usePhotos } from './usePhotos';
 import '../report/report.css';
 import './hazards.css';
-
-let seq = 0;
-const localId = () => `p${Date.now().toString(36)}${(seq++).toString(36)}`;
 
 export default function RecordHazard() {
   const { t, tc, lang, errorText } = useI18n();
   const user = useUser();
   const geo = useGeolocation();
   const domains = useAsync(() => loadDomains(), []);
-  const [photos, setPhotosState] = useState<Photo[]>([]);
-  const photosRef = useRef<Photo[]>([]);
+  const { photos, add: addFiles, remove: removePhoto, clear: clearPhotos, uploading, mediaIds } = usePhotos();
   const [pin, setPin] = useState<LngLat | null>(null);
   const [address, setAddress] = useState('');
   const [placeId, setPlaceId] = useState<number | undefined>();
@@ -47,42 +43,6 @@ export default function RecordHazard() {
   const [done, setDone] = useState<HazardDetail | null>(null);
   const mayCovert = user.roles.includes('safety_office') || user.roles.includes('admin');
 
-  const setPhotos = useCallback((fn: (p: Photo[]) => Photo[]) => {
-    photosRef.current = fn(photosRef.current);
-    setPhotosState(photosRef.current);
-  }, []);
-  const addFiles = (files: File[]) => {
-    const batch: Photo[] = files
-      .slice(0, MAX_PHOTOS - photosRef.current.length)
-      .map((file) => ({ id: localId(), file, preview: URL.createObjectURL(file), status: 'uploading' }));
-    if (batch.length === 0) return;
-    setPhotos((list) => [...list, ...batch]);
-    const ids = batch.map((b) => b.id);
-    eventsApi.upload(batch.map((b) => b.file)).then(
-      ({ items }) =>
-        setPhotos((list) =>
-          list.map((p) => {
-            const i = ids.indexOf(p.id);
-            return i < 0
-              ? p
-              : items[i]
-                ? { ...p, status: 'done', media: items[i] }
-                : { ...p, status: 'error' };
-          }),
-        ),
-      (e: unknown) =>
-        setPhotos((list) =>
-          list.map((p) => (ids.includes(p.id) ? { ...p, status: 'error', error: errorText(e) } : p)),
-        ),
-    );
-  };
-  const removePhoto = (id: string) =>
-    setPhotos((list) => {
-      const p = list.find((x) => x.id === id);
-      if (p) URL.revokeObjectURL(p.preview);
-      return list.filter((x) => x.id !== id);
-    });
-
   const places = useAsync(
     (signal) => placesApi.list({ q: placeQuery.trim() || undefined, pageSize: 20 }, signal),
     [placeQuery],
@@ -93,12 +53,11 @@ export default function RecordHazard() {
     gps: geo.position,
     photos: photos.map((p) => p.media?.location),
   });
-  const uploading = photos.some((p) => p.status === 'uploading');
   const domain = domains.data?.find((d) => d.code === domainCode);
   const aspects = useMemo(() => domain?.aspects.filter((a) => a.active) ?? [], [domain]);
 
   const reset = () => {
-    setPhotos(() => []);
+    clearPhotos();
     setPin(null);
     setAddress('');
     setPlaceId(undefined);
@@ -137,7 +96,7 @@ export default function RecordHazard() {
           : {}),
         ...(address.trim() ? { address: address.trim() } : {}),
         source: covert ? 'covert' : 'report',
-        mediaIds: photos.flatMap((p) => (p.media ? [p.media.id] : [])),
+        mediaIds,
       });
       setDone(created);
     } catch (e) {

@@ -9,6 +9,7 @@ import { useCallback, useState } from 'react';
 import { type Place, type PlaceFilter, placesApi } from '../../api/hazards';
 import { useUser } from '../../auth/AuthProvider';
 import { useI18n } from '../../i18n';
+import { paging } from '../../lib/paging';
 import { useAsync } from '../../lib/useAsync';
 import { navigate, useLocation } from '../../router/router';
 import { UnitPicker } from '../events/area';
@@ -145,15 +146,7 @@ export default function PlacesPage() {
             className: p.id === openId ? 'events-row-open' : undefined,
           })}
           rowClassName="events-row"
-          pagination={{
-            current: page,
-            pageSize: PAGE_SIZE,
-            total: list.data?.total ?? 0,
-            onChange: setPage,
-            showSizeChanger: false,
-            size: 'small',
-            showTotal: (total) => t('common.total', { total }),
-          }}
+          pagination={paging(t, page, list.data?.total ?? 0, setPage, PAGE_SIZE)}
           columns={[
             {
               key: 'name',

@@ -364,6 +364,34 @@ describe('admonition', () => {
       2,
     );
   });
+
+  it('lists the talks about one listing (listing=<id>)', async () => {
+    const h = await record('约谈按挂牌筛选');
+    const l = (
+      await send('POST', '/hazards/listings', 'safety', listingBody({ kind: 'hazard', id: h.id }))
+    ).json();
+    const talk = {
+      party: { kind: 'place', id: placeId },
+      // held before the ranking board's period, which counts the talks of November
+      heldAt: '2026-10-20T08:00:00Z',
+      heldBy: '区安委办',
+      subject: '挂牌隐患整改约谈',
+      commitments: '月底前完成整改',
+      followUpDue: '2026-12-10',
+    };
+    const about = (await send('POST', '/hazards/admonitions', 'safety', { ...talk, listingId: l.id })).json();
+    const other = (await send('POST', '/hazards/admonitions', 'safety', talk)).json();
+    const page = (await send('GET', `/hazards/admonitions?listing=${l.id}`, 'safety')).json();
+    expect(page.items.map((i: AdmonitionDto) => i.id)).toEqual([about.id]);
+    expect(page.total).toBe(1);
+    const all = (await send('GET', '/hazards/admonitions?pageSize=100', 'safety')).json();
+    expect(all.items.map((i: AdmonitionDto) => i.id)).toEqual(expect.arrayContaining([about.id, other.id]));
+    expectProblem(
+      await send('GET', '/hazards/admonitions?listing=abc', 'safety'),
+      400,
+      'http.validation_failed',
+    );
+  });
 });
 
 describe('ranking board', () => {

@@ -232,6 +232,7 @@ export interface AdmonitionFilter {
   overdueAt?: Date;
   from?: Date;
   to?: Date;
+  listingId?: number;
 }
 
 export async function listAdmonitions(
@@ -251,6 +252,7 @@ export async function listAdmonitions(
   if (f.overdueAt) c.push(`follow_up_state = 'pending' AND follow_up_due < ${$(f.overdueAt)}`);
   if (f.from) c.push(`held_at >= ${$(f.from)}`);
   if (f.to) c.push(`held_at < ${$(f.to)}`);
+  if (f.listingId) c.push(`listing_id = ${$(f.listingId)}`);
   const w = `WHERE ${c.join(' AND ')}`;
   const rows = await q.query<AdmonitionRow>(
     `SELECT * FROM admonition ${w} ORDER BY held_at DESC, id DESC LIMIT ${$(limit)} OFFSET ${$(offset)}`,

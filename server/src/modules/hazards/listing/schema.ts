@@ -146,6 +146,7 @@ export const admonitionListQuery = z.object({
   followUp: z.enum(['pending', 'done', 'not_done', 'overdue']).optional(),
   from: isoDate.optional().describe('Held on or after this local date'),
   to: isoDate.optional().describe('Held on or before this local date'),
+  listing: id.optional().describe('Only the talks about this listing'),
   ...pageFields,
 });
 export type AdmonitionListQuery = z.infer<typeof admonitionListQuery>;

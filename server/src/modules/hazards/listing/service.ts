@@ -382,6 +382,7 @@ export class ListingService {
     else if (query.followUp) f.followUp = query.followUp;
     if (query.from) f.from = localMidnight(query.from);
     if (query.to) f.to = new Date(localMidnight(query.to).getTime() + DAY);
+    if (query.listing) f.listingId = query.listing;
     const { rows, total } = await repo.listAdmonitions(
       this.db,
       f,
