@@ -329,6 +329,20 @@ describe('随手拍: reporting from a phone', () => {
     await expect(page.getByTestId('report-result').textContent()).resolves.toContain('垃圾已清运');
     const steps = await page.locator('.report-step').allTextContents();
     for (const s of ['提交上报', '受理', '交办', '开始处理', '办结']) expect(steps.join('|')).toContain(s);
+    // the photo shows without an account: its url carries a read grant (no fallback picture)
+    await page.waitForFunction(
+      () => {
+        const img = document.querySelector<HTMLImageElement>('.report-detail-photos img');
+        return (
+          !!img &&
+          img.complete &&
+          img.naturalWidth > 0 &&
+          /\/api\/v1\/media\/\d+\/thumbnail\?exp=\d+&sig=/.test(img.src)
+        );
+      },
+      undefined,
+      { timeout: 15_000 },
+    );
     await screenshot(page, 'report-resident-resolved');
 
     // one star: not satisfied, so it goes back to be handled
