@@ -1,13 +1,9 @@
 // Steps the hazard browser tests share: a photo to upload, logging out, and working one hazard at the
 // desk from a queue of the workbench (open it by its tracking number, act, wait for its state).
 import type { BrowserContext, Page } from 'playwright-core';
-import sharp from 'sharp';
 import { login } from './pages';
 
-export async function jpeg(color: string, name: string) {
-  const img = sharp({ create: { width: 800, height: 600, channels: 3, background: color } });
-  return { name, mimeType: 'image/jpeg', buffer: await img.jpeg({ quality: 80 }).toBuffer() };
-}
+export { jpeg } from './harness';
 
 export async function logout(page: Page) {
   await page.getByTestId('logout').click();
