@@ -259,7 +259,8 @@ export interface RowError {
 
 export const hazardsApi = {
   list: (query: HazardListQuery, signal?: AbortSignal) =>
-    api.get<Page<Hazard>>(`${V1}/hazards`, { query: { ...query }, signal }),
+    // past the server's cap (10,000 matches) `total` is the cap and `totalCapped` says there are more
+    api.get<Page<Hazard> & { totalCapped?: boolean }>(`${V1}/hazards`, { query: { ...query }, signal }),
   get: (id: number, signal?: AbortSignal) => api.get<HazardDetail>(`${V1}/hazards/${id}`, { signal }),
   record: (body: CreateHazardInput) => api.post<HazardDetail>(`${V1}/hazards`, body),
   transition: (id: number, body: HazardTransitionInput) =>

@@ -135,6 +135,7 @@ export const en: Record<MessageKey, string> = {
   'common.cancel': 'Cancel',
   'common.close': 'Close',
   'common.total': '{total} in all',
+  'common.totalMoreThan': 'more than {total}',
   'common.notFound': 'Page not found',
   'common.backHome': 'Back to home',
   'common.forbidden': 'You may not open this page',

@@ -133,6 +133,7 @@ export const zh = {
   'common.cancel': '取消',
   'common.close': '关闭',
   'common.total': '共 {total} 条',
+  'common.totalMoreThan': '超过 {total} 条',
   'common.notFound': '页面不存在',
   'common.backHome': '返回首页',
   'common.forbidden': '您没有访问该页面的权限',

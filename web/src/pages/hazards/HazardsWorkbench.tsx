@@ -243,7 +243,8 @@ export default function HazardsWorkbench() {
             onChange: setPage,
             showSizeChanger: false,
             size: 'small',
-            showTotal: (total) => t('common.total', { total }),
+            showTotal: (total) =>
+              list.data?.totalCapped ? t('common.totalMoreThan', { total }) : t('common.total', { total }),
           }}
           columns={[
             {
