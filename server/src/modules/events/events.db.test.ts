@@ -141,8 +141,17 @@ describe('intake', () => {
   });
 
   it("answers a new report with JSON that holds to the response schema, as the key's answer keeps it", async () => {
-    // the answer of a report just made is sent as the service made it (not encoded again by the schema)
-    for (const as of ['resident', undefined] as const) {
+    // the answer of a report just made is sent as the service made it (not encoded again by the schema):
+    // a resident's, an anonymous one's (with its follow token), one routed to a department, and one a grid
+    // worker files for a resident (the contact shown to the filer)
+    const cases: [EventsAccount | undefined, Record<string, unknown>][] = [
+      ['resident', {}],
+      [undefined, {}],
+      ['resident', { categoryCode: 'fire.blocked_exit', answers: {} }],
+      ['grid1', { onBehalfOf: { name: '王小明', phone: '13812345678' } }],
+    ];
+    for (const [i, [as, extra]] of cases.entries()) {
+      const key = `schema-key-${i}-abcdef`;
       const res = await send(
         'POST',
         '/api/v1/events',
@@ -150,10 +159,11 @@ describe('intake', () => {
         {
           categoryCode: 'fire.ebike_charging',
           description: '答复的形状',
-          location: d.point(2, 1),
+          location: d.point(i % 4, 1),
           answers: { where: 'stairwell' },
+          ...extra,
         },
-        { 'idempotency-key': `schema-key-${as ?? 'anonymous'}` },
+        { 'idempotency-key': key },
       );
       expect(res.statusCode, res.body).toBe(201);
       expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -163,7 +173,7 @@ describe('intake', () => {
       expect(answer.followToken === null).toBe(as !== undefined);
       const [kept] = await ctx.db.query<{ response: unknown }>(
         'SELECT response FROM idempotency_key WHERE key = $1',
-        [`schema-key-${as ?? 'anonymous'}`],
+        [key],
       );
       expect(kept?.response).toEqual(answer);
     }
