@@ -10,14 +10,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEMO_PASSWORD, loadConfig } from '../../server/src/config.js';
-import { type Db, openMigratedDb } from '../../server/src/db/index.js';
+import { type Db, openDb, openMigratedDb } from '../../server/src/db/index.js';
 import type { Actor } from '../../server/src/modules/access/actor.js';
 import { createServices, type Services } from '../../server/src/services.js';
 import { runChild } from '../lib/child.js';
 import { BACKENDS, type BenchTarget, createTarget, postgresAvailable } from '../lib/db.js';
 import { type Backend, fmt, loadavg, Recorder } from '../lib/report.js';
 import { crashRun, verifyCrash } from './crash.js';
-import { bareInsertFloor, countingDb, serviceIntake } from './floor.js';
+import { bareInsertFloor, countingDb, serviceIntake, type Throughput } from './floor.js';
 import { generateEvents } from './generate.js';
 import { type IntakeRun, runIntake } from './intake.js';
 import { login, postReport, REPORTER, reportBody } from './reports.js';
@@ -133,6 +133,8 @@ async function runBackend(backend: Backend, target: BenchTarget) {
   let sampleTracking: string | null = null;
   let fixed: IntakeRun | null = null;
   let max: IntakeRun | null = null;
+  let floorBefore: Throughput | null = null;
+  let floorAfter: Throughput | null = null;
   let crash: Awaited<ReturnType<typeof crashRun>> | null = null;
   try {
     const cookie = await login(server.url);
@@ -150,9 +152,32 @@ async function runBackend(backend: Backend, target: BenchTarget) {
       const base = { url: server.url, cookie, points: seed.points, connections: params.connections };
       console.log(`intake: warm-up ${params.warmupSeconds} s …`);
       await runIntake({ ...base, prefix: `${prefix}-w`, seconds: params.warmupSeconds });
-      console.log(`intake: unthrottled, ${params.connections} connections, ${params.seconds} s …`);
-      max = await runIntake({ ...base, prefix: `${prefix}-m`, seconds: params.seconds });
-      console.log(`  ${describeRun(max)}`);
+      // PostgreSQL: the floor also just before and just after the unthrottled run, while the server
+      // idles (PGlite's folder is the server's alone): on a machine shared with other work, the floor
+      // measured after the server stops may meet another load than the run did
+      const bracket = backend === 'postgres' ? await openBracketDb(target) : null;
+      try {
+        const sampleId = bracket ? await idOf(bracket, sampleTracking) : 0;
+        if (bracket) {
+          console.log(
+            `floor before: bare single-row INSERT, ${params.connections} concurrent, ${params.floorSeconds} s …`,
+          );
+          floorBefore = await bareInsertFloor(bracket, sampleId, params.connections, params.floorSeconds);
+          console.log(`  ${fmt(floorBefore.rate)} inserts/s`);
+        }
+        console.log(`intake: unthrottled, ${params.connections} connections, ${params.seconds} s …`);
+        max = await runIntake({ ...base, prefix: `${prefix}-m`, seconds: params.seconds });
+        console.log(`  ${describeRun(max)}`);
+        if (bracket) {
+          console.log(
+            `floor after: bare single-row INSERT, ${params.connections} concurrent, ${params.floorSeconds} s …`,
+          );
+          floorAfter = await bareInsertFloor(bracket, sampleId, params.connections, params.floorSeconds);
+          console.log(`  ${fmt(floorAfter.rate)} inserts/s`);
+        }
+      } finally {
+        await bracket?.close();
+      }
       console.log(`intake: offered ${params.rate} req/s, ${params.seconds} s …`);
       fixed = await runIntake({ ...base, prefix: `${prefix}-r`, seconds: params.seconds, rate: params.rate });
       console.log(`  ${describeRun(fixed)}`);
@@ -286,6 +311,19 @@ async function runBackend(backend: Backend, target: BenchTarget) {
         better: 'higher',
         target: { op: '>=', value: SHARE_TARGET[backend] },
       });
+      if (floorBefore && floorAfter) {
+        const around = (floorBefore.rate + floorAfter.rate) / 2;
+        rec.add({
+          backend,
+          group: 'intake',
+          name: 'HTTP intake as a share of the floor measured around it',
+          value: (100 * max.rate) / around,
+          unit: '%',
+          better: 'higher',
+          target: { op: '>=', value: SHARE_TARGET[backend] },
+          note: `the same bare INSERT just before (${fmt(floorBefore.rate)}/s) and just after (${fmt(floorAfter.rate)}/s) the unthrottled run, with the server up and idle: their mean, ${fmt(around)}/s`,
+        });
+      }
       rec.add({
         backend,
         group: 'intake',
@@ -322,6 +360,23 @@ async function runBackend(backend: Backend, target: BenchTarget) {
     await raw.close();
   }
   fs.rmSync(logDir, { recursive: true, force: true });
+}
+
+/** A connection pool of the server's size to the benchmark's PostgreSQL database, beside the running server. */
+async function openBracketDb(target: BenchTarget): Promise<Db> {
+  const config = loadConfig({
+    ...process.env,
+    ...target.env,
+    LOG_LEVEL: 'silent',
+    DATABASE_POOL_SIZE: String(params.pool),
+  });
+  return openDb(config);
+}
+
+async function idOf(db: Db, trackingNo: string | null): Promise<number> {
+  const [row] = await db.query<{ id: number }>('SELECT id FROM event WHERE tracking_no = $1', [trackingNo]);
+  if (!row) throw new Error(`no event ${trackingNo}`);
+  return row.id;
 }
 
 async function scaleFigures(

@@ -58,7 +58,10 @@ export class ServerProcess {
     if (this.child) throw new Error('the server is running');
     const t0 = performance.now();
     const log = fs.openSync(this.opts.logFile, 'a');
-    const child = spawn(process.execPath, [ANWANG, 'serve'], {
+    // ANWANG_BENCH_SERVER_NODE_ARGS: extra Node options for the server only (e.g. `--cpu-prof
+    // --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS refuses; the profile is written at the SIGTERM stop)
+    const nodeArgs = (process.env.ANWANG_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, ANWANG, 'serve'], {
       cwd: path.resolve(BENCH_ROOT, '..'),
       stdio: ['ignore', log, log],
       env: {

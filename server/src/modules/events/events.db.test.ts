@@ -7,7 +7,7 @@ import type { App } from '../../http/types.js';
 import { JobRunner } from '../../jobs/index.js';
 import { SYSTEM } from '../access/actor.js';
 import { makeJpeg, multipart } from '../media/testing.js';
-import type { CreatedEvent, EventDetail } from './schema.js';
+import { type CreatedEvent, createdEvent, type EventDetail } from './schema.js';
 import { type EventsAccount, type EventsDistrict, eventsAccounts, insertEventsDistrict } from './testing.js';
 
 let ctx: TestContext;
@@ -125,6 +125,8 @@ describe('intake', () => {
     expect(again.statusCode).toBe(201);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect((again.json() as CreatedEvent).id).toBe(first.id);
+    // the replay is the first answer itself
+    expect(again.json()).toEqual(first);
     expect(await count('event')).toBe(before + 1);
     // the same key for another report is a client bug: 422, nothing stored
     const other = await send(
@@ -137,6 +139,45 @@ describe('intake', () => {
     expect(other.statusCode).toBe(422);
     expect(other.json().code).toBe('events.idempotency_key_reused');
     expect(await count('event')).toBe(before + 1);
+  });
+
+  it("answers a new report with JSON that holds to the response schema, as the key's answer keeps it", async () => {
+    // the answer of a report just made is sent as the service made it (not encoded again by the schema):
+    // a resident's, an anonymous one's (with its follow token), one routed to a department, and one a grid
+    // worker files for a resident (the contact shown to the filer)
+    const cases: [EventsAccount | undefined, Record<string, unknown>][] = [
+      ['resident', {}],
+      [undefined, {}],
+      ['resident', { categoryCode: 'fire.blocked_exit', answers: {} }],
+      ['grid1', { onBehalfOf: { name: '王小明', phone: '13812345678' } }],
+    ];
+    for (const [i, [as, extra]] of cases.entries()) {
+      const key = `schema-key-${i}-abcdef`;
+      const res = await send(
+        'POST',
+        '/api/v1/events',
+        as,
+        {
+          categoryCode: 'fire.ebike_charging',
+          description: '答复的形状',
+          location: d.point(i % 4, 1),
+          answers: { where: 'stairwell' },
+          ...extra,
+        },
+        { 'idempotency-key': key },
+      );
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      const answer = res.json();
+      // nothing beyond the schema, nothing missing, nothing of another type
+      expect(createdEvent.parse(answer)).toEqual(answer);
+      expect(answer.followToken === null).toBe(as !== undefined);
+      const [kept] = await ctx.db.query<{ response: unknown }>(
+        'SELECT response FROM idempotency_key WHERE key = $1',
+        [key],
+      );
+      expect(kept?.response).toEqual(answer);
+    }
   });
 
   it('files concurrent retries of one report once', async () => {

@@ -49,7 +49,14 @@ export function eventRoutes(app: App, events: EventsService): void {
         ...(req.headers['idempotency-key'] ? { idempotencyKey: req.headers['idempotency-key'] } : {}),
       });
       if (out.replayed) reply.header('Idempotent-Replayed', 'true');
-      return reply.status(out.status === 200 ? 200 : 201).send(out.event);
+      reply.status(out.status === 200 ? 200 : 201);
+      // a report just made comes with its answer as JSON, made once from what the service decided (the
+      // same text kept as its key's answer): sent as it is, not encoded a second time (a test holds it
+      // to the response schema)
+      // (the typed reply knows only the object; a string with a JSON content type goes out unserialised)
+      if (out.json)
+        return reply.type('application/json; charset=utf-8').send(out.json as unknown as typeof out.event);
+      return reply.send(out.event);
     },
   );
 

@@ -16,7 +16,13 @@ import type { MediaDto } from '../media/schema.js';
 import type { MediaService } from '../media/service.js';
 import { chinaWorkCalendar } from '../supervision/calendar-cn.js';
 import { dueAt, REMINDER_SHARE, reminderAt, type WorkCalendar } from '../supervision/deadlines.js';
-import { type NoticeOf, type Notifier, withUnits } from '../supervision/notifier.js';
+import {
+  type NoticeOf,
+  type Notifier,
+  type Recipients,
+  type RecipientsReadAhead,
+  withUnits,
+} from '../supervision/notifier.js';
 import { runSweep, scheduleSweep, sweepStep } from '../supervision/sweep.js';
 import type { UnitsService } from '../units/service.js';
 import type { CategoryDto } from './categories/schema.js';
@@ -131,6 +137,11 @@ export const INTAKE_MAX_BATCH = 64;
  * PostgreSQL two, so that one batch gathers while the other commits.
  */
 const INTAKE_IN_FLIGHT = { pglite: 1, postgres: 2 } as const;
+/**
+ * Event ids intake takes ahead of need, in one statement (as a sequence's own cache does: a stop leaves
+ * gaps, and with several server processes ids interleave a little across processes).
+ */
+export const INTAKE_IDS_AHEAD = 128;
 /** Idempotency keys are kept this long. */
 export const IDEMPOTENCY_TTL_MS = 48 * 3600_000;
 /** How coarse public locations are: 3 decimals ≈ 100 m. */
@@ -189,8 +200,11 @@ interface PreparedReport {
   countyUnitId: number;
 }
 
-/** A written report's answer; null when its idempotency key had been taken (the answer is replayed). */
-type WrittenReport = { event: CreatedEvent | null };
+/**
+ * A written report's answer and that answer as JSON (made once: it is kept as the key's answer and sent
+ * as the HTTP answer as it is); null when its idempotency key had been taken (the answer is replayed).
+ */
+type WrittenReport = { event: CreatedEvent; json: string } | { event: null };
 
 export class EventsService {
   private calendar: WorkCalendar = chinaWorkCalendar();
@@ -200,6 +214,10 @@ export class EventsService {
   private readonly uncertainCommits = new WeakSet<object>();
   /** Intake's group commit (see db/batcher.ts). */
   private readonly intake: Batcher<PreparedReport, WrittenReport>;
+  /** Event ids taken ahead, ascending (INTAKE_IDS_AHEAD). */
+  private idsAhead: number[] = [];
+  /** The reporter keys of accounts (a keyed hash of the account id, the same every time). */
+  private readonly accountKeys = new Map<string, string>();
 
   constructor(
     private readonly db: Db,
@@ -251,7 +269,7 @@ export class EventsService {
     actor: Actor,
     body: CreateEventBody,
     ctx: IntakeContext = {},
-  ): Promise<{ status: number; event: CreatedEvent; replayed: boolean }> {
+  ): Promise<{ status: number; event: CreatedEvent; replayed: boolean; json?: string }> {
     const idem = ctx.idempotencyKey ? { scope: this.idemScope(actor), key: ctx.idempotencyKey } : null;
     const requestHash = sha256(JSON.stringify(body));
     let report: PreparedReport;
@@ -272,7 +290,7 @@ export class EventsService {
     const written = inAmbientTransaction()
       ? (await this.writeReports([report]))[0]!
       : await this.intake.submit(report);
-    if (written.event) return { status: 201, event: written.event, replayed: false };
+    if (written.event) return { status: 201, event: written.event, replayed: false, json: written.json };
     // its key was taken: by an earlier request, or a concurrent one that committed first
     const seen = idem ? await repo.findIdempotencyKey(this.db, idem.scope, idem.key) : undefined;
     return this.replay(seen, requestHash);
@@ -339,8 +357,7 @@ export class EventsService {
     if (ctx.source === 'hotline') {
       // the hotline's caller is the reporter; the staff member importing the ticket does not follow it
       reporterKey = hmac(secret, `hotline:${randomBytes(18).toString('base64url')}`);
-    } else if (actor.kind === 'user') reporterKey = hmac(secret, `account:${actor.id}`);
-    else if (actor.kind === 'api_key') reporterKey = hmac(secret, `api_key:${actor.id}`);
+    } else if (actor.kind === 'user' || actor.kind === 'api_key') reporterKey = this.ownKey(secret, actor)!;
     else {
       followToken = randomBytes(18).toString('base64url');
       reporterKey = hmac(secret, `token:${followToken}`);
@@ -414,9 +431,15 @@ export class EventsService {
    */
   private async writeReports(items: readonly PreparedReport[]): Promise<WrittenReport[]> {
     let committing = false;
+    // on PostgreSQL, who is told is read beside the transaction (one round trip fewer in it); PGlite's one
+    // connection would only queue the read, and inside a caller's transaction it is read in it
+    const ahead =
+      this.notifier && this.db.kind === 'postgres' && !inAmbientTransaction()
+        ? this.notifier.readRecipients(items.map((it) => this.submittedNoticeTo(it)))
+        : undefined;
     try {
       return await this.db.tx(async (q) => {
-        const out = await this.writeReportsIn(q, items);
+        const out = await this.writeReportsIn(q, items, ahead);
         committing = true;
         return out;
       });
@@ -427,7 +450,16 @@ export class EventsService {
     }
   }
 
-  private async writeReportsIn(q: Queryable, items: readonly PreparedReport[]): Promise<WrittenReport[]> {
+  /** Who is told of a new report: the center of its county. */
+  private submittedNoticeTo(it: PreparedReport): Recipients {
+    return { unitIds: [it.countyUnitId] };
+  }
+
+  private async writeReportsIn(
+    q: Queryable,
+    items: readonly PreparedReport[],
+    ahead?: RecipientsReadAhead,
+  ): Promise<WrittenReport[]> {
     // a key twice in one batch (a retry that caught up with its first request): the later one replays
     const keys = new Set<string>();
     const first = items.map((it) => {
@@ -444,7 +476,7 @@ export class EventsService {
           q,
           sent.map((it) => it.idem),
         )
-      : await repo.takeEventIds(q, sent.length);
+      : await this.takeEventIds(q, sent.length);
     const idOf = new Map(sent.map((it, i) => [it, ids[i] ?? null]));
 
     const reports: repo.NewReport[] = [];
@@ -495,11 +527,12 @@ export class EventsService {
         },
       })) as EventDetail;
       const event: CreatedEvent = { ...detail, followToken: it.followToken };
+      const json = JSON.stringify(event);
       reports.push({
         event: { ...it.event, id, tracking_no: trackingNo },
         reporter: it.reporter,
         submit: { by_name: it.byName, details },
-        answer: it.idem ? { ...it.idem, status: 201, response: event } : null,
+        answer: it.idem ? { ...it.idem, status: 201, responseJson: json } : null,
       });
       audits.push({
         actor: it.actor,
@@ -523,23 +556,33 @@ export class EventsService {
             zh: `新事件 ${trackingNo}（${it.categoryName.zh}）待受理`,
             en: `New event ${trackingNo} (${it.categoryName.en}) awaits acceptance`,
           },
-          { unitIds: [it.countyUnitId] },
+          this.submittedNoticeTo(it),
         ),
       );
-      out.push({ event });
+      out.push({ event, json });
     }
     const written = await repo.insertReports(q, reports, withMedia ? 'claimed' : 'claim');
     // a key taken meanwhile (by a concurrent batch that committed first): that report is a replay
-    const kept = (e: { id: number } | null) => e !== null && written.has(e.id);
+    const kept = (o: WrittenReport) => o.event !== null && written.has(o.event.id);
     await this.audit.recordMany(
       q,
       audits.filter((a) => written.has(a.entityId as number)),
     );
     if (this.notifier) {
       const told = notices.filter((n) => written.has(n.entityId));
-      if (told.length) await this.notifier.publishMany(q, told);
+      if (told.length) await this.notifier.publishMany(q, told, ahead);
     }
-    return out.map((o) => (kept(o.event) ? o : { event: null }));
+    return out.map((o) => (kept(o) ? o : { event: null }));
+  }
+
+  /** `n` new event ids, ascending, from those taken ahead (taking more when they run short). */
+  private async takeEventIds(q: Queryable, n: number): Promise<number[]> {
+    if (this.idsAhead.length < n) {
+      const more = await repo.takeEventIds(q, Math.max(n, INTAKE_IDS_AHEAD) - this.idsAhead.length);
+      // another batch may have taken some meanwhile: ascending again
+      this.idsAhead = [...this.idsAhead, ...more].sort((a, b) => a - b);
+    }
+    return this.idsAhead.splice(0, n);
   }
 
   /** How intake's group commit has batched so far (for benchmarks and tests). */
@@ -1336,9 +1379,23 @@ export class EventsService {
   private async keysOf(actor: Actor, tokens: readonly string[]): Promise<string[]> {
     const secret = await this.secret();
     const keys = tokens.map((t) => hmac(secret, `token:${t}`));
-    if (actor.kind === 'user') keys.push(hmac(secret, `account:${actor.id}`));
-    if (actor.kind === 'api_key') keys.push(hmac(secret, `api_key:${actor.id}`));
+    const own = this.ownKey(secret, actor);
+    if (own) keys.push(own);
     return keys;
+  }
+
+  /** The reporter key of an account or API key (kept: a keyed hash, the same every time); null for others. */
+  private ownKey(secret: string, actor: Actor): string | null {
+    const name =
+      actor.kind === 'user' ? `account:${actor.id}` : actor.kind === 'api_key' ? `api_key:${actor.id}` : null;
+    if (name === null) return null;
+    let key = this.accountKeys.get(name);
+    if (key === undefined) {
+      if (this.accountKeys.size >= 10_000) this.accountKeys.clear();
+      key = hmac(secret, name);
+      this.accountKeys.set(name, key);
+    }
+    return key;
   }
 
   private async facts(

@@ -131,6 +131,26 @@ describe('publish: who receives a notice', () => {
     }
   });
 
+  it('publishMany with recipients read ahead tells whom it would tell without; addressees not read ahead are read in it', async () => {
+    const a = notice({ to: { unitIds: [ids.T1!, ids.T1!], accountIds: [acc['resident-off']!] } });
+    const b = notice({ to: { departmentIds: [ids.D1!] } });
+    const c = notice({ to: { accountIds: [acc.resident!, acc['t1-a']!] } }); // not read ahead
+    const ahead =
+      ctx.db.kind === 'postgres'
+        ? bed.service.readRecipients([a.to, { departmentIds: [ids.D1!, ids.D1!] }])
+        : // PGlite: read before the transaction (its one connection would queue a read beside it)
+          await (async () => {
+            const r = bed.service.readRecipients([a.to, { departmentIds: [ids.D1!] }]);
+            await Promise.all(r.reads.values());
+            return r;
+          })();
+    expect(ahead.reads.size).toBe(2);
+    await ctx.db.tx((q) => bed.service.publishMany(q, [a, b, c], ahead));
+    expect(await recipientsOf(a.entityId)).toEqual([acc['t1-a'], acc['t1-b']].sort((x, y) => x! - y!));
+    expect(await recipientsOf(b.entityId)).toEqual([acc['d1-staff'], acc['d1-c1']].sort((x, y) => x! - y!));
+    expect(await recipientsOf(c.entityId)).toEqual([acc.resident, acc['t1-a']].sort((x, y) => x! - y!));
+  });
+
   it('roles narrow the staff of a unit (access.accountIdsFor)', async () => {
     expect(await ctx.services.access.accountIdsFor({ unitIds: [ids.T1!], roles: ['dispatcher'] })).toEqual([
       acc['t1-b'],

@@ -115,6 +115,21 @@ export function countyCodeOf(unitPath: string): string | null {
   return unitPath.split('/').filter(Boolean)[1] ?? null;
 }
 
+/** Who a notice names (the Notifier's Recipients, modules/supervision/notifier.ts). */
+type Addressees = { accountIds?: number[]; unitIds?: number[]; departmentIds?: number[] };
+/** The accounts addressees name, read ahead by readRecipients (the Notifier's RecipientsReadAhead). */
+type ReadAhead = { readonly reads: ReadonlyMap<string, Promise<number[]>> };
+
+/** The addressees of a notice as looked up: each id once, in order (also the key of a lookup). */
+function addressees(to: Addressees) {
+  const uniq = (xs: number[] | undefined) => [...new Set(xs ?? [])].sort((a, b) => a - b);
+  return {
+    accountIds: uniq(to.accountIds),
+    unitIds: uniq(to.unitIds),
+    departmentIds: uniq(to.departmentIds),
+  };
+}
+
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -208,10 +223,9 @@ export class NotificationsService {
    * in-app notifications are written together (the intake of a batch of reports). External notices go
    * one by one through publish() (each has outbox rows and delivery jobs).
    */
-  async publishMany(q: Queryable, notices: readonly Notice[]): Promise<void> {
+  async publishMany(q: Queryable, notices: readonly Notice[], ahead?: ReadAhead): Promise<void> {
     const internal: { n: z.infer<typeof noticeSchema>; recipients: number[] }[] = [];
-    const byAddressees = new Map<string, Promise<number[]>>();
-    const uniq = (xs: number[] | undefined) => [...new Set(xs ?? [])].sort((a, b) => a - b);
+    const byAddressees = new Map(ahead?.reads);
     for (const notice of notices) {
       if (notice.external) {
         await this.publish(q, notice);
@@ -223,11 +237,7 @@ export class NotificationsService {
           `invalid notice (${notice?.kind}): ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
         );
       const n = parsed.data;
-      const to = {
-        accountIds: uniq(n.to.accountIds),
-        unitIds: uniq(n.to.unitIds),
-        departmentIds: uniq(n.to.departmentIds),
-      };
+      const to = addressees(n.to);
       const key = JSON.stringify(to);
       let recipients = byAddressees.get(key);
       if (!recipients) {
@@ -250,10 +260,24 @@ export class NotificationsService {
         titleEn: n.title.en,
         link: n.link,
         unitPath: n.unitPath,
-        departmentIds: uniq(n.to.departmentIds),
+        departmentIds: addressees(n.to).departmentIds,
         recipients,
       })),
     );
+  }
+
+  /** Notifier.readRecipients: starts reading who these addressees are, outside any transaction. */
+  readRecipients(to: readonly Addressees[]): ReadAhead {
+    const reads = new Map<string, Promise<number[]>>();
+    for (const t of to) {
+      const a = addressees(t);
+      const key = JSON.stringify(a);
+      if (reads.has(key)) continue;
+      const read = this.access.accountIdsFor(a);
+      read.catch(() => {}); // a failed read is thrown where it is awaited (publishMany), if it is
+      reads.set(key, read);
+    }
+    return { reads };
   }
 
   // ---- one's own notifications

@@ -24,10 +24,25 @@ export interface NoticeOf {
   external?: boolean;
 }
 
+/** The accounts addressees name, being read ahead: made by Notifier.readRecipients only (its own keys). */
+export interface RecipientsReadAhead {
+  readonly reads: ReadonlyMap<string, Promise<number[]>>;
+}
+
 export interface Notifier {
   publish(q: Queryable, notice: NoticeOf): Promise<void>;
-  /** Several at once, in fewer statements (a batch of reports). */
-  publishMany(q: Queryable, notices: readonly NoticeOf[]): Promise<void>;
+  /**
+   * Several at once, in fewer statements (a batch of reports). `ahead`: the recipients read already by
+   * readRecipients (addressees it did not read are read here, in q).
+   */
+  publishMany(q: Queryable, notices: readonly NoticeOf[], ahead?: RecipientsReadAhead): Promise<void>;
+  /**
+   * Starts reading now, outside any transaction, the accounts these addressees name, so that publishMany
+   * need not read them in its transaction (what an in-transaction read would see: the accounts as
+   * committed). Only where a read outside may run beside the caller's transaction (not on PGlite's one
+   * connection).
+   */
+  readRecipients(to: readonly Recipients[]): RecipientsReadAhead;
 }
 
 /** The recipients with more units added (supervisors), each unit once. */
