@@ -258,9 +258,12 @@ export interface RowError {
 }
 
 export const hazardsApi = {
-  list: (query: HazardListQuery, signal?: AbortSignal) =>
-    // past the server's cap (10,000 matches) `total` is the cap and `totalCapped` says there are more
-    api.get<Page<Hazard> & { totalCapped?: boolean }>(`${V1}/hazards`, { query: { ...query }, signal }),
+  /** A page and its count (past the server's cap of 10,000 `total` is the cap and `totalCapped` true). */
+  list: (query: HazardListQuery & { count?: 'capped' | 'exact' }, signal?: AbortSignal) =>
+    api.get<Page<Hazard> & { totalCapped: boolean }>(`${V1}/hazards`, { query: { ...query }, signal }),
+  /** A page alone, for turning the pages of a list whose count the caller holds. */
+  page: (query: HazardListQuery, signal?: AbortSignal) =>
+    api.get<Omit<Page<Hazard>, 'total'>>(`${V1}/hazards`, { query: { ...query, count: 'none' }, signal }),
   get: (id: number, signal?: AbortSignal) => api.get<HazardDetail>(`${V1}/hazards/${id}`, { signal }),
   record: (body: CreateHazardInput) => api.post<HazardDetail>(`${V1}/hazards`, body),
   transition: (id: number, body: HazardTransitionInput) =>

@@ -608,6 +608,13 @@ describe('lists and metrics', () => {
     expect(p1.total).toBe(all.total);
     expect(p1.items).toHaveLength(5);
     expect(p2.items[0].id).toBe(all.items[5].id);
+    // turning a page without counting again: the same page, total null; the exact count agrees
+    const p2Only = (await send('GET', '/api/v1/hazards?pageSize=5&page=2&count=none', 'dispatcher')).json();
+    expect(p2Only.items.map((h: { id: number }) => h.id)).toEqual(p2.items.map((h: { id: number }) => h.id));
+    expect(p2Only).toMatchObject({ total: null, totalCapped: false, page: 2, pageSize: 5 });
+    const exact = (await send('GET', '/api/v1/hazards?pageSize=1&count=exact', 'dispatcher')).json();
+    expect(exact).toMatchObject({ total: all.total, totalCapped: false });
+    expect((await send('GET', '/api/v1/hazards?count=some', 'dispatcher')).statusCode).toBe(400);
     const closed = (await send('GET', '/api/v1/hazards?state=closed_out&pageSize=200', 'dispatcher')).json();
     expect(closed.items.length).toBeGreaterThan(0);
     expect(closed.items.every((x: HazardDto) => x.state === 'closed_out')).toBe(true);

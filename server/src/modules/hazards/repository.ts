@@ -265,10 +265,17 @@ export async function listHazards(
   f: ListFilter,
   limit: number,
   offset: number,
-  countCap: number | null = null,
-): Promise<{ rows: HazardRow[]; total: number; capped: boolean }> {
+  countCap: number | null | 'none' = null,
+): Promise<{ rows: HazardRow[]; total: number | null; capped: boolean }> {
   const w = where(f);
   const n = w.params.length;
+  if (countCap === 'none') {
+    const rows = await q.query<HazardRow>(
+      `SELECT h.* FROM hazard h ${w.sql} ORDER BY h.created_at DESC, h.id DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
+      [...w.params, limit, offset],
+    );
+    return { rows, total: null, capped: false };
+  }
   const matches =
     countCap !== null ? `(SELECT 1 FROM hazard h ${w.sql} LIMIT $${n + 3}) m` : `hazard h ${w.sql}`;
   const found = await q.query<HazardRow & { list_total: number }>(

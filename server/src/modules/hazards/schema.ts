@@ -200,10 +200,10 @@ export const listQuery = z.object({
   to: isoDate.optional().describe('Recorded on or before this local date'),
   q: z.string().trim().min(1).max(100).optional().describe('Tracking number or words of the description'),
   count: z
-    .enum(['capped', 'exact'])
+    .enum(['capped', 'exact', 'none'])
     .default('capped')
     .describe(
-      'capped (default): total is exact up to 10,000 matches, beyond that 10,000 with totalCapped=true; exact: count every match (slower on large scopes)',
+      'capped (default): total is exact up to 10,000 matches, beyond that 10,000 with totalCapped=true; exact: count every match (slower on large scopes); none: the page alone, total null (a client that already holds the count, turning pages)',
     ),
   ...pageFields,
 });
@@ -212,6 +212,7 @@ export type ListQuery = z.infer<typeof listQuery>;
 export const exportQuery = listQuery.omit({ page: true, pageSize: true, count: true });
 /** A page of the list: the usual page, and whether `total` stopped at the cap (a lower bound). */
 export const hazardPage = pageOf(hazardDto).extend({
+  total: z.number().int().nullable().describe('Matches of the filter (null when count=none)'),
   totalCapped: z
     .boolean()
     .describe('true: there are more than `total` matches (the count stopped at 10,000; ask count=exact)'),

@@ -348,16 +348,20 @@ export class HazardsService {
 
   /**
    * A page of the list. The total is exact up to LIST_COUNT_CAP matches; beyond it `total` is the cap and
-   * `totalCapped` true (count=exact asks for the exact number, at the price of counting every match).
+   * `totalCapped` true (count=exact asks for the exact number, at the price of counting every match;
+   * count=none leaves the total null and reads the page alone, for a client turning pages of a count it has).
    */
-  async list(actor: Actor, query: ListQuery): Promise<Page<HazardDto> & { totalCapped: boolean }> {
+  async list(
+    actor: Actor,
+    query: ListQuery,
+  ): Promise<Omit<Page<HazardDto>, 'total'> & { total: number | null; totalCapped: boolean }> {
     const f = await this.filterFor(actor, query);
     const { rows, total, capped } = await repo.listHazards(
       this.db,
       f,
       query.pageSize,
       (query.page - 1) * query.pageSize,
-      query.count === 'exact' ? null : LIST_COUNT_CAP,
+      query.count === 'exact' ? null : query.count === 'none' ? 'none' : LIST_COUNT_CAP,
     );
     const items = await this.presentMany(this.db, actor, rows);
     return { items, total, totalCapped: capped, page: query.page, pageSize: query.pageSize };

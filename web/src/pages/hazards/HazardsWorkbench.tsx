@@ -49,16 +49,19 @@ export default function HazardsWorkbench() {
 
   const filterKey = JSON.stringify(filters);
   const list = useAsync(
-    (signal) => hazardsApi.list(hazardQueryFor(tab, filters, page, PAGE_SIZE), signal),
+    // the page alone: its count is the tab's, asked once per filter below, not again for every page
+    (signal) => hazardsApi.page(hazardQueryFor(tab, filters, page, PAGE_SIZE), signal),
     [tab.key, filterKey, page, tick],
   );
-  const [counts, setCounts] = useState<Partial<Record<HazardTabKey, number>>>({});
+  const [counts, setCounts] = useState<Partial<Record<HazardTabKey, { total: number; capped: boolean }>>>({});
   // biome-ignore lint/correctness/useExhaustiveDependencies: filterKey stands for filters
   useEffect(() => {
     const ctl = new AbortController();
     Promise.all(
       tabs.map((x) =>
-        hazardsApi.list(hazardQueryFor(x, filters, 1, 1), ctl.signal).then((p) => [x.key, p.total] as const),
+        hazardsApi
+          .list(hazardQueryFor(x, filters, 1, 1), ctl.signal)
+          .then((p) => [x.key, { total: p.total, capped: p.totalCapped }] as const),
       ),
     ).then(
       (pairs) => setCounts(Object.fromEntries(pairs)),
@@ -68,6 +71,9 @@ export default function HazardsWorkbench() {
     );
     return () => ctl.abort();
   }, [tabs, filterKey, tick]);
+
+  // the tab's count; until it is in (or if it failed), at least what the pages seen so far show
+  const shownTotal = counts[tab.key]?.total ?? (page - 1) * PAGE_SIZE + (list.data?.items.length ?? 0);
 
   const domains = useAsync(() => loadDomains(), []);
   const towns = useAsync(() => loadTowns(), []);
@@ -98,13 +104,13 @@ export default function HazardsWorkbench() {
           items={tabs.map((x) => ({
             key: x.key,
             label: (
-              <span className="events-tab" data-tab={x.key} data-count={counts[x.key] ?? ''}>
+              <span className="events-tab" data-tab={x.key} data-count={counts[x.key]?.total ?? ''}>
                 {tc('hazards.tab', x.key)}
                 <Badge
-                  count={counts[x.key] ?? 0}
+                  count={counts[x.key]?.total ?? 0}
                   showZero
                   overflowCount={999}
-                  color={x.key === 'overdue' && (counts[x.key] ?? 0) > 0 ? 'red' : '#8c9bb0'}
+                  color={x.key === 'overdue' && (counts[x.key]?.total ?? 0) > 0 ? 'red' : '#8c9bb0'}
                   className="events-tab-count"
                 />
               </span>
@@ -239,12 +245,12 @@ export default function HazardsWorkbench() {
           pagination={{
             current: page,
             pageSize: PAGE_SIZE,
-            total: list.data?.total ?? 0,
+            total: shownTotal,
             onChange: setPage,
             showSizeChanger: false,
             size: 'small',
             showTotal: (total) =>
-              list.data?.totalCapped ? t('common.totalMoreThan', { total }) : t('common.total', { total }),
+              counts[tab.key]?.capped ? t('common.totalMoreThan', { total }) : t('common.total', { total }),
           }}
           columns={[
             {
