@@ -70,8 +70,12 @@ export async function startServer(timeoutMs = 10 * 60_000): Promise<RunningServe
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  // the server's warnings and errors, kept for a failed run's post-mortem (test-results/e2e-server.log)
+  fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
+  const log = fs.createWriteStream(path.join(ROOT, 'test-results/e2e-server.log'));
   const keep = (b: Buffer) => {
     output = (output + b.toString()).slice(-8000);
+    log.write(b);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);

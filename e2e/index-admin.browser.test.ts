@@ -7,7 +7,7 @@
 // files (a defective one refused row by row, a GBK-encoded CSV checked by a dry run, then imported), and
 // the year's 六无平安村社 candidates are listed, by the county's safety office and by a town's staff.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makePdf } from '../server/src/modules/media/testing';
 import { type Browser, jpeg, launchBrowser, screenshot } from './harness';
 import { DEMO_PASSWORD, login } from './pages';
@@ -163,6 +163,11 @@ describe('safety index: the monthly run and accountability (safety office)', () 
   });
   afterAll(async () => {
     await browser?.close();
+  });
+  // a failed step may leave a dialog or drawer over the page: start the next test from a fresh load, so
+  // that one failure is reported once rather than again by every test after it
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail' && page) await page.goto(`${baseUrl}/`).catch(() => {});
   });
 
   it('lists the published runs of the months before', async () => {
@@ -565,7 +570,7 @@ describe('safety index: the monthly run and accountability (safety office)', () 
     await page
       .getByTestId('scheme-version')
       .getByText(`版本 ${before.version + 1}`)
-      .waitFor({ timeout: 15_000 });
+      .waitFor({ timeout: 30_000 });
     const saved = await page.evaluate(async () => {
       const r = await fetch('/api/v1/index/schemes/default');
       return (await r.json()) as {
