@@ -612,6 +612,10 @@ describe('lists and metrics', () => {
     const p2Only = (await send('GET', '/api/v1/hazards?pageSize=5&page=2&count=none', 'dispatcher')).json();
     expect(p2Only.items.map((h: { id: number }) => h.id)).toEqual(p2.items.map((h: { id: number }) => h.id));
     expect(p2Only).toMatchObject({ total: null, totalCapped: false, page: 2, pageSize: 5 });
+    // the page names each item's place (read for the whole page at once)
+    const atPlace = all.items.filter((h: { place: { id: number } | null }) => h.place?.id === placeId);
+    expect(atPlace.length).toBeGreaterThan(0);
+    expect(atPlace[0].place).toEqual({ id: placeId, name: '景山某电动车行' });
     const exact = (await send('GET', '/api/v1/hazards?pageSize=1&count=exact', 'dispatcher')).json();
     expect(exact).toMatchObject({ total: all.total, totalCapped: false });
     expect((await send('GET', '/api/v1/hazards?count=some', 'dispatcher')).statusCode).toBe(400);

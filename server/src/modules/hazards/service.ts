@@ -84,6 +84,8 @@ export interface PlaceRef {
 export interface PlaceLookup {
   /** A registered place by id, without a permission check; null when unknown. */
   facts(id: number): Promise<PlaceRef | null>;
+  /** Several in one read; unknown ids are left out. */
+  factsMany(ids: readonly number[]): Promise<Map<number, PlaceRef>>;
 }
 
 const HOUR = 3_600_000;
@@ -599,8 +601,8 @@ export class HazardsService {
       ...new Set(parsed.rows.flatMap((r) => (r.trackingNo ? [r.trackingNo] : []))),
     ]);
     const placeIds = [...new Set(parsed.rows.flatMap((r) => (r.placeId ? [r.placeId] : [])))];
-    const places = new Map<number, PlaceRef | null>();
-    for (const id of placeIds) places.set(id, (await this.places?.facts(id)) ?? null);
+    const known = (await this.places?.factsMany(placeIds)) ?? new Map<number, PlaceRef>();
+    const places = new Map<number, PlaceRef | null>(placeIds.map((id) => [id, known.get(id) ?? null]));
     const index = await this.units.locateIndex();
     const unitCache = new Map<number, Promise<{ id: number; path: string } | null>>();
     const unitOf = (id: number) => {
@@ -1562,7 +1564,8 @@ export class HazardsService {
       rows.flatMap((r) => (r.merged_into !== null ? [r.merged_into] : [])),
     );
     const mergedNos = new Map(merged.map((m) => [m.id, m.tracking_no]));
-    const places = new Map<number, Promise<PlaceRef | null>>();
+    const placeIds = rows.flatMap((r) => (r.place_id !== null ? [r.place_id] : []));
+    const places = (await this.places?.factsMany(placeIds)) ?? new Map<number, PlaceRef>();
     const out: HazardDto[] = [];
     for (const r of rows) out.push(await this.present(actor, r, refs, mergedNos, places));
     return out;
@@ -1594,21 +1597,13 @@ export class HazardsService {
     r: repo.HazardRow,
     refs: Map<string, ScopeUnit>,
     mergedNos: Map<number, string>,
-    places: Map<number, Promise<PlaceRef | null>>,
+    places: ReadonlyMap<number, PlaceRef>,
   ): Promise<HazardDto> {
     const now = this.clock.now();
     const domain = await this.domainOf(r);
     const aspect = domain.aspects.find((a) => a.code === r.aspect_code);
     const roles = hazardPolicy.roles(actor, factsOf(r));
-    let place: PlaceRef | null = null;
-    if (r.place_id !== null && this.places) {
-      let p = places.get(r.place_id);
-      if (!p) {
-        p = this.places.facts(r.place_id);
-        places.set(r.place_id, p);
-      }
-      place = await p;
-    }
+    const place = r.place_id !== null ? (places.get(r.place_id) ?? null) : null;
     return {
       id: r.id,
       trackingNo: r.tracking_no,

@@ -91,6 +91,11 @@ export async function insertPlaces(q: Queryable, ps: readonly NewPlace[]): Promi
   return ids.map((r) => byId.get(r.id)!);
 }
 
+export function getPlaces(q: Queryable, ids: readonly number[]): Promise<PlaceRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return q.query<PlaceRow>(`SELECT ${COLUMNS} FROM place WHERE id = ANY($1::bigint[])`, [ids]);
+}
+
 export async function getPlace(q: Queryable, id: number, lock = false): Promise<PlaceRow | undefined> {
   const rows = await q.query<PlaceRow>(
     `SELECT ${COLUMNS} FROM place WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
