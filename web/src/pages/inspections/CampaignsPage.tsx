@@ -3,7 +3,7 @@
 // (the draw with its seed and a verification, the targets with their visits, the findings and the
 // hazards they became).
 import { PlusOutlined, UnorderedListOutlined } from '@ant-design/icons';
-import { Button, Segmented, Table, Typography } from 'antd';
+import { Button, Segmented, Typography } from 'antd';
 import { useCallback, useState } from 'react';
 import {
   CAMPAIGN_KINDS,
@@ -14,8 +14,8 @@ import {
   inspectionsApi,
 } from '../../api/inspections';
 import { useUser } from '../../auth/AuthProvider';
+import { RecordTable } from '../../components/RecordTable';
 import { useI18n } from '../../i18n';
-import { paging } from '../../lib/paging';
 import { useAsync } from '../../lib/useAsync';
 import { navigate, useLocation } from '../../router/router';
 import { CampaignStateTag, isPlanner, KindTag } from './bits';
@@ -102,21 +102,17 @@ export default function CampaignsPage() {
         />
       </div>
       <div className="hazards-body">
-        <Table<Campaign>
-          data-testid="campaigns-table"
-          size="small"
-          rowKey="id"
+        <RecordTable<Campaign>
+          testId="campaigns-table"
           loading={list.loading}
-          dataSource={list.data?.items ?? []}
-          sticky
-          scroll={{ y: 'calc(100vh - 52px - 24px - 170px)' }}
-          locale={{ emptyText: t('insp.list.empty') }}
-          onRow={(c) => ({
-            onClick: () => navigate(`${BASE}/${c.id}`),
-            className: c.id === openId ? 'events-row-open' : undefined,
-          })}
-          rowClassName="events-row"
-          pagination={paging(t, page, list.data?.total ?? 0, setPage, PAGE_SIZE)}
+          items={list.data?.items ?? []}
+          emptyText={t('insp.list.empty')}
+          openId={openId}
+          onOpen={(id) => navigate(`${BASE}/${id}`)}
+          page={page}
+          total={list.data?.total ?? 0}
+          onPage={setPage}
+          pageSize={PAGE_SIZE}
           columns={[
             {
               key: 'name',

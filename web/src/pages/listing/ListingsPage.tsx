@@ -3,12 +3,12 @@
 // deadline, delisting criteria and state; and the admonition talks (约谈) with their follow-up. Those the
 // server lets list or admonish do it from here; a row opens the record in a drawer.
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, Segmented, Table, Tabs, Typography } from 'antd';
+import { Button, Segmented, Tabs, Typography } from 'antd';
 import { useCallback, useState } from 'react';
 import { type Admonition, type Listing, listingApi } from '../../api/listing';
 import { useUser } from '../../auth/AuthProvider';
+import { RecordTable } from '../../components/RecordTable';
 import { useI18n } from '../../i18n';
-import { paging } from '../../lib/paging';
 import { useAsync } from '../../lib/useAsync';
 import { navigate, useLocation } from '../../router/router';
 import { formatDateTime } from '../events/model';
@@ -89,18 +89,17 @@ export default function ListingsPage() {
         />
       </div>
       <div className="hazards-body">
-        <Table<Listing>
-          data-testid="listings-table"
-          size="small"
-          rowKey="id"
+        <RecordTable<Listing>
+          testId="listings-table"
           loading={listings.loading}
-          dataSource={listings.data?.items ?? []}
-          sticky
-          scroll={{ y: 'calc(100vh - 52px - 24px - 230px)' }}
-          locale={{ emptyText: t('listing.empty') }}
-          onRow={(l) => ({ onClick: () => navigate(`${BASE}/${l.id}`) })}
-          rowClassName="events-row"
-          pagination={paging(t, page, listings.data?.total ?? 0, setPage, PAGE_SIZE)}
+          items={listings.data?.items ?? []}
+          emptyText={t('listing.empty')}
+          onOpen={(id) => navigate(`${BASE}/${id}`)}
+          page={page}
+          total={listings.data?.total ?? 0}
+          onPage={setPage}
+          pageSize={PAGE_SIZE}
+          headerHeight={230}
           columns={[
             {
               key: 'subject',
@@ -160,18 +159,17 @@ export default function ListingsPage() {
         />
       </div>
       <div className="hazards-body">
-        <Table<Admonition>
-          data-testid="admonitions-table"
-          size="small"
-          rowKey="id"
+        <RecordTable<Admonition>
+          testId="admonitions-table"
           loading={talks.loading}
-          dataSource={talks.data?.items ?? []}
-          sticky
-          scroll={{ y: 'calc(100vh - 52px - 24px - 230px)' }}
-          locale={{ emptyText: t('listing.adm.empty') }}
-          onRow={(a) => ({ onClick: () => navigate(`${TALKS}/${a.id}`) })}
-          rowClassName="events-row"
-          pagination={paging(t, talkPage, talks.data?.total ?? 0, setTalkPage, PAGE_SIZE)}
+          items={talks.data?.items ?? []}
+          emptyText={t('listing.adm.empty')}
+          onOpen={(id) => navigate(`${TALKS}/${id}`)}
+          page={talkPage}
+          total={talks.data?.total ?? 0}
+          onPage={setTalkPage}
+          pageSize={PAGE_SIZE}
+          headerHeight={230}
           columns={[
             {
               key: 'party',

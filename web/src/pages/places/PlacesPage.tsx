@@ -4,12 +4,12 @@
 // hazards), where it is edited or listed with a reason. Registering and importing (CSV/Excel, with a
 // dry run and a per-row error table) open in modals.
 import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
-import { Button, Input, Select, Table, Tag, Typography } from 'antd';
+import { Button, Input, Select, Tag, Typography } from 'antd';
 import { useCallback, useState } from 'react';
 import { type Place, type PlaceFilter, placesApi } from '../../api/hazards';
 import { useUser } from '../../auth/AuthProvider';
+import { RecordTable } from '../../components/RecordTable';
 import { useI18n } from '../../i18n';
-import { paging } from '../../lib/paging';
 import { useAsync } from '../../lib/useAsync';
 import { navigate, useLocation } from '../../router/router';
 import { UnitPicker } from '../events/area';
@@ -132,21 +132,17 @@ export default function PlacesPage() {
         />
       </div>
       <div className="hazards-body">
-        <Table<Place>
-          data-testid="places-table"
-          size="small"
-          rowKey="id"
+        <RecordTable<Place>
+          testId="places-table"
           loading={list.loading}
-          dataSource={list.data?.items ?? []}
-          sticky
-          scroll={{ y: 'calc(100vh - 52px - 24px - 170px)' }}
-          locale={{ emptyText: t('places.list.empty') }}
-          onRow={(p) => ({
-            onClick: () => navigate(`${BASE}/${p.id}`),
-            className: p.id === openId ? 'events-row-open' : undefined,
-          })}
-          rowClassName="events-row"
-          pagination={paging(t, page, list.data?.total ?? 0, setPage, PAGE_SIZE)}
+          items={list.data?.items ?? []}
+          emptyText={t('places.list.empty')}
+          openId={openId}
+          onOpen={(id) => navigate(`${BASE}/${id}`)}
+          page={page}
+          total={list.data?.total ?? 0}
+          onPage={setPage}
+          pageSize={PAGE_SIZE}
           columns={[
             {
               key: 'name',
