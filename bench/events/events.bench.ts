@@ -14,8 +14,8 @@ import { type Db, openDb, openMigratedDb } from '../../server/src/db/index.js';
 import type { Actor } from '../../server/src/modules/access/actor.js';
 import { createServices, type Services } from '../../server/src/services.js';
 import { runChild } from '../lib/child.js';
-import { BACKENDS, type BenchTarget, createTarget, postgresAvailable } from '../lib/db.js';
-import { type Backend, fmt, loadavg, Recorder } from '../lib/report.js';
+import { BACKENDS, type BenchTarget, onEachBackend } from '../lib/db.js';
+import { type Backend, fmt, Recorder } from '../lib/report.js';
 import { crashRun, verifyCrash } from './crash.js';
 import { bareInsertFloor, countingDb, serviceIntake, type Throughput } from './floor.js';
 import { generateEvents } from './generate.js';
@@ -85,25 +85,8 @@ const METRICS_RATIO_TARGET = 1.5;
 
 const rec = new Recorder('events', params);
 const notes: string[] = [];
-let failed = false;
 
-for (const backend of wanted) {
-  if (backend === 'postgres' && !(await postgresAvailable())) {
-    console.log('\npostgres: no server answers at ANWANG_BENCH_PG_URL (default 127.0.0.1:5432): skipped');
-    failed = true;
-    continue;
-  }
-  console.log(`\n== ${backend} (load average ${loadavg().join(' ')}) ==`);
-  const target = await createTarget(backend, 'events');
-  try {
-    await runBackend(backend, target);
-  } catch (e) {
-    failed = true;
-    console.error(`${backend}: ${(e as Error).stack ?? e}`);
-  } finally {
-    await target.drop();
-  }
-}
+const failed = await onEachBackend(wanted, 'events', runBackend);
 const resultFile = rec.write();
 if (notes.length) {
   // beside the results: bench/results/events-<time>.plans.txt

@@ -14,8 +14,8 @@ import type { ListQuery } from '../../server/src/modules/hazards/schema.js';
 import { LIST_COUNT_CAP } from '../../server/src/modules/hazards/service.js';
 import { seedDemo } from '../../server/src/seed/index.js';
 import { createServices, type Services } from '../../server/src/services.js';
-import { BACKENDS, type BenchTarget, createTarget, postgresAvailable } from '../lib/db.js';
-import { type Backend, fmt, loadavg, Recorder } from '../lib/report.js';
+import { BACKENDS, type BenchTarget, onEachBackend } from '../lib/db.js';
+import { type Backend, fmt, Recorder } from '../lib/report.js';
 import { median } from '../lib/stats.js';
 
 const { values } = parseArgs({
@@ -41,24 +41,7 @@ const EXPORT_TARGET_S = 5;
 const EXPORT_BATCH = 1000;
 
 const rec = new Recorder('hazards', params);
-let failed = false;
-for (const backend of wanted) {
-  if (backend === 'postgres' && !(await postgresAvailable())) {
-    console.log('\npostgres: no server answers at ANWANG_BENCH_PG_URL (default 127.0.0.1:5432): skipped');
-    failed = true;
-    continue;
-  }
-  console.log(`\n== ${backend} (load average ${loadavg().join(' ')}) ==`);
-  const target = await createTarget(backend, 'hazards');
-  try {
-    await runBackend(backend, target);
-  } catch (e) {
-    failed = true;
-    console.error(`${backend}: ${(e as Error).stack ?? e}`);
-  } finally {
-    await target.drop();
-  }
-}
+const failed = await onEachBackend(wanted, 'hazards', runBackend);
 const file = rec.write();
 console.log(`results: ${file}`);
 process.exit(failed ? 1 : 0);

@@ -12,8 +12,8 @@ import { type Db, openMigratedDb } from '../../server/src/db/index.js';
 import { schemeBodySchema } from '../../server/src/modules/safety-index/domain/scheme.js';
 import type { Scale } from '../../server/src/seed/layout.js';
 import { createServices, type Services } from '../../server/src/services.js';
-import { BACKENDS, type BenchTarget, createTarget, postgresAvailable } from '../lib/db.js';
-import { type Backend, fmt, loadavg, Recorder } from '../lib/report.js';
+import { BACKENDS, type BenchTarget, onEachBackend } from '../lib/db.js';
+import { type Backend, fmt, Recorder } from '../lib/report.js';
 import { median } from '../lib/stats.js';
 import { engineInput, measureEngine, measureMonteCarlo } from './engine.js';
 import { instrument, measureCollect, monthlyRun, type RunSteps } from './run.js';
@@ -63,25 +63,8 @@ const TARGET = {
 } as const;
 
 const rec = new Recorder('index', params);
-let failed = false;
 
-for (const backend of wanted) {
-  if (backend === 'postgres' && !(await postgresAvailable())) {
-    console.log('\npostgres: no server answers at ANWANG_BENCH_PG_URL (default 127.0.0.1:5432): skipped');
-    failed = true;
-    continue;
-  }
-  console.log(`\n== ${backend} (load average ${loadavg().join(' ')}) ==`);
-  const target = await createTarget(backend, 'index');
-  try {
-    await runBackend(backend, target);
-  } catch (e) {
-    failed = true;
-    console.error(`${backend}: ${(e as Error).stack ?? e}`);
-  } finally {
-    await target.drop();
-  }
-}
+const failed = await onEachBackend(wanted, 'index', runBackend);
 console.log(`\nresults: ${path.relative(process.cwd(), rec.write())}`);
 process.exit(failed ? 1 : 0);
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import type { Backend } from './report.js';
+import { type Backend, loadavg } from './report.js';
 
 export const BACKENDS: readonly Backend[] = ['pglite', 'postgres'];
 
@@ -73,4 +73,35 @@ export async function createTarget(backend: Backend, purpose: string): Promise<B
       await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
+}
+
+/**
+ * Runs a benchmark's figures on each wanted backend, each on its own throwaway database (dropped after,
+ * whatever happened). A backend that fails, or a PostgreSQL that does not answer, is reported and makes the
+ * answer true (the benchmark exits 1); the other backends still run.
+ */
+export async function onEachBackend(
+  wanted: readonly Backend[],
+  purpose: string,
+  run: (backend: Backend, target: BenchTarget) => Promise<void>,
+): Promise<boolean> {
+  let failed = false;
+  for (const backend of wanted) {
+    if (backend === 'postgres' && !(await postgresAvailable())) {
+      console.log('\npostgres: no server answers at ANWANG_BENCH_PG_URL (default 127.0.0.1:5432): skipped');
+      failed = true;
+      continue;
+    }
+    console.log(`\n== ${backend} (load average ${loadavg().join(' ')}) ==`);
+    const target = await createTarget(backend, purpose);
+    try {
+      await run(backend, target);
+    } catch (e) {
+      failed = true;
+      console.error(`${backend}: ${(e as Error).stack ?? e}`);
+    } finally {
+      await target.drop();
+    }
+  }
+  return failed;
 }

@@ -8,8 +8,8 @@ import { loadConfig } from '../../server/src/config.js';
 import { openMigratedDb } from '../../server/src/db/index.js';
 import { createServices } from '../../server/src/services.js';
 import { runChild } from '../lib/child.js';
-import { BACKENDS, type BenchTarget, createTarget, postgresAvailable } from '../lib/db.js';
-import { type Backend, fmt, loadavg, Recorder } from '../lib/report.js';
+import { BACKENDS, type BenchTarget, createTarget, onEachBackend } from '../lib/db.js';
+import { type Backend, fmt, Recorder } from '../lib/report.js';
 import { timerOverheadNs } from '../lib/stats.js';
 import {
   measureBatch,
@@ -50,26 +50,11 @@ for (const b of wanted) if (!BACKENDS.includes(b)) throw new Error(`unknown back
 
 const rec = new Recorder('units', params);
 const sec = { op: '<', value: 120 } as const;
-let failed = false;
 
-for (const backend of wanted) {
-  if (backend === 'postgres' && !(await postgresAvailable())) {
-    console.log('\npostgres: no server answers at ANWANG_BENCH_PG_URL (default 127.0.0.1:5432): skipped');
-    failed = true;
-    continue;
-  }
-  console.log(`\n== ${backend} (load average ${loadavg().join(' ')}) ==`);
-  const target = await createTarget(backend, 'seed');
-  try {
-    await seedFigures(backend, target);
-    await inProcessFigures(backend, target);
-  } catch (e) {
-    failed = true;
-    console.error(`${backend}: ${(e as Error).stack ?? e}`);
-  } finally {
-    await target.drop();
-  }
-}
+const failed = await onEachBackend(wanted, 'seed', async (backend, target) => {
+  await seedFigures(backend, target);
+  await inProcessFigures(backend, target);
+});
 console.log(`\nresults: ${path.relative(process.cwd(), rec.write())}`);
 process.exit(failed ? 1 : 0);
 
