@@ -1304,7 +1304,7 @@ export class SafetyIndexService {
         if ((METRIC_FIGURES as readonly string[]).includes(figure)) figures.add(figure as MetricFigure);
       }
     }
-    const [metrics, external] = await Promise.all([
+    const [metrics, externalRows] = await Promise.all([
       this.events.metricsFor(county.path, { ...days, level }, { figures: [...figures], groups }),
       repo.externalValues(
         this.db,
@@ -1313,32 +1313,47 @@ export class SafetyIndexService {
       ),
     ]);
     const units = metrics.items.map((m) => ({ ...m.unit, population: m.population }));
-    const ext = new Map(external.map((e) => [`${e.unit_id}:${e.indicator}`, e]));
+    // how each indicator reads a unit's value, decided once (a city's villages × indicators are 70,000 cells)
+    const eventsSource = `events ${days.from}..${days.to}`;
+    const groupSource = `${eventsSource} per 1,000 residents`;
+    const sourceNames = new Map<string, string>();
+    const external = new Map<string, Map<number, { value: number; source: string }>>();
+    for (const e of externalRows) {
+      const source = sourceNames.get(e.source) ?? `external: ${e.source}`;
+      sourceNames.set(e.source, source);
+      const byUnit = external.get(e.indicator) ?? new Map<number, { value: number; source: string }>();
+      external.set(e.indicator, byUnit);
+      byUnit.set(e.unit_id, { value: e.value, source });
+    }
+    type Item = (typeof metrics.items)[number];
+    const readers = scheme.indicators.map((ind): ((m: Item) => { value: number | null; source: string }) => {
+      if (ind.source.startsWith('events:')) {
+        const figure = ind.source.slice(7) as keyof Item;
+        return (m) => {
+          const v = m[figure];
+          return { value: typeof v === 'number' ? v : null, source: eventsSource };
+        };
+      }
+      if (ind.source.startsWith('events.group:')) {
+        const group = ind.source.slice(13);
+        return (m) => ({
+          value:
+            m.population > 0
+              ? Math.round((((m.byCategory[group] ?? 0) * 1000) / m.population) * 10000) / 10000
+              : null,
+          source: groupSource,
+        });
+      }
+      const byUnit = external.get(ind.source.slice(9));
+      return (m) => byUnit?.get(m.unit.id) ?? { value: null, source: 'external: not imported' };
+    });
     const values: { unit_id: number; indicator: string; value: number | null; source: string }[] = [];
     const missing: { unitId: number; indicator: string }[] = [];
     for (const m of metrics.items) {
-      const u = m.unit;
-      for (const ind of scheme.indicators) {
-        let value: number | null = null;
-        let source = ind.source;
-        if (ind.source.startsWith('events:')) {
-          const v = m[ind.source.slice(7) as keyof typeof m];
-          value = typeof v === 'number' ? v : null;
-          source = `events ${days.from}..${days.to}`;
-        } else if (ind.source.startsWith('events.group:')) {
-          const group = ind.source.slice(13);
-          value =
-            m.population > 0
-              ? Math.round((((m.byCategory[group] ?? 0) * 1000) / m.population) * 10000) / 10000
-              : null;
-          source = `events ${days.from}..${days.to} per 1,000 residents`;
-        } else {
-          const e = ext.get(`${u.id}:${ind.source.slice(9)}`);
-          value = e ? e.value : null;
-          source = e ? `external: ${e.source}` : 'external: not imported';
-        }
-        if (value === null) missing.push({ unitId: u.id, indicator: ind.code });
-        values.push({ unit_id: u.id, indicator: ind.code, value, source });
+      for (const [k, ind] of scheme.indicators.entries()) {
+        const { value, source } = readers[k]!(m);
+        if (value === null) missing.push({ unitId: m.unit.id, indicator: ind.code });
+        values.push({ unit_id: m.unit.id, indicator: ind.code, value, source });
       }
     }
     // reports filed by a unit's own staff and closed within minutes, month after month, are how quotas

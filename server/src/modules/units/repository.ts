@@ -65,11 +65,16 @@ export async function list(q: Queryable, f: ListFilter): Promise<{ rows: UnitRow
 }
 
 /** Every unit of one level in a subtree, in code order (no count, no paging). */
-export function atLevel(q: Queryable, level: string, withinPath: string): Promise<UnitRow[]> {
-  return q.query<UnitRow>(`SELECT ${COLS} FROM unit WHERE level = $1 AND path LIKE $2 ORDER BY code`, [
-    level,
-    `${withinPath}%`,
-  ]);
+/** The units of a level in a subtree, with only what lists of them need (a city has 60,000 micro-grids). */
+export function atLevel(
+  q: Queryable,
+  level: string,
+  withinPath: string,
+): Promise<Pick<UnitRow, 'id' | 'code' | 'name' | 'level' | 'path' | 'population'>[]> {
+  return q.query(
+    'SELECT id, code, name, level, path, population FROM unit WHERE level = $1 AND path LIKE $2 ORDER BY code',
+    [level, `${withinPath}%`],
+  );
 }
 
 export async function byId(q: Queryable, id: number): Promise<UnitRow | undefined> {
