@@ -77,7 +77,7 @@ export async function createTarget(backend: Backend, purpose: string): Promise<B
 
 /**
  * Runs a benchmark's figures on each wanted backend, each on its own throwaway database (dropped after,
- * whatever happened). A backend that fails, or a PostgreSQL that does not answer, is reported and makes the
+ * whatever happened, unless ANWANG_BENCH_KEEP=1). A backend that fails, or a PostgreSQL that does not answer, is reported and makes the
  * answer true (the benchmark exits 1); the other backends still run.
  */
 export async function onEachBackend(
@@ -100,7 +100,9 @@ export async function onEachBackend(
       failed = true;
       console.error(`${backend}: ${(e as Error).stack ?? e}`);
     } finally {
-      await target.drop();
+      // ANWANG_BENCH_KEEP=1 leaves the database (or folder) for a closer look, and says where it is
+      if (process.env.ANWANG_BENCH_KEEP === '1') console.log(`${backend}: kept ${target.label}`);
+      else await target.drop();
     }
   }
   return failed;
