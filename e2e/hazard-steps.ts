@@ -29,6 +29,9 @@ export async function openFromQueue(
   tab: string,
   trackingNo: string,
 ) {
+  // an empty number would match any row: a later step must not go on with whatever hazard is first
+  if (!/^YH\d{8}-\d{6}$/.test(trackingNo))
+    throw new Error(`no hazard to open (tracking number "${trackingNo}")`);
   await signIn(page, context, baseUrl, user);
   await page.goto(`${baseUrl}/hazards`);
   await page.locator(`[data-testid=hazards-tabs] [data-tab=${tab}]`).click();
