@@ -338,6 +338,51 @@ describe('intake', () => {
     expect((await send('GET', seen.media[0]!.url, 'dispatcher')).statusCode).toBe(200);
   });
 
+  it('answers a retry after the first grants expired with fresh ones (a phone that was offline for a day)', async () => {
+    const body = multipart([{ data: await makeJpeg(200, 150), filename: 'IMG_0002.jpg' }]);
+    const up = await app.inject({
+      method: 'POST',
+      url: '/api/v1/media',
+      payload: body.payload,
+      headers: body.headers,
+    });
+    expect(up.statusCode, up.body).toBe(201);
+    const [photo] = up.json().items as { id: number }[];
+    const payload = {
+      categoryCode: 'fire.ebike_charging',
+      answers: { where: 'lobby' },
+      description: '匿名反映，重发',
+      location: d.point(0, 2),
+      mediaIds: [photo!.id],
+    };
+    const post = () =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/events',
+        payload,
+        headers: { 'idempotency-key': 'anon-retry-after-a-day-0001' },
+      });
+    const first = await post();
+    expect(first.statusCode, first.body).toBe(201);
+    const firstUrl = (first.json() as CreatedEvent).media[0]!.url;
+    expect(firstUrl).toMatch(/\?exp=\d+&sig=/);
+    const now = ctx.clock.now();
+    try {
+      ctx.clock.set(new Date(now.getTime() + 30 * 3600_000));
+      expect((await send('GET', firstUrl)).statusCode).toBe(403);
+      const again = await post();
+      expect(again.statusCode, again.body).toBe(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      const ev = again.json() as CreatedEvent;
+      expect(ev.trackingNo).toBe((first.json() as CreatedEvent).trackingNo);
+      expect(ev.media[0]!.url).not.toBe(firstUrl);
+      expect((await send('GET', ev.media[0]!.url)).statusCode).toBe(200);
+      expect((await send('GET', ev.media[0]!.thumbnailUrl as string)).statusCode).toBe(200);
+    } finally {
+      ctx.clock.set(now);
+    }
+  });
+
   it('keeps a staff-filed resident’s contact for those who handle it, masked for others, and audits the read', async () => {
     const ev = await report('grid1', { onBehalfOf: { name: '王小明', phone: '13812345678' } });
     const byDispatcher = (await send('GET', `/api/v1/events/${ev.id}`, 'dispatcher')).json() as EventDetail;

@@ -281,7 +281,7 @@ export class EventsService {
       // its key taken when it is claimed, below)
       if (idem) {
         const seen = await repo.findIdempotencyKey(this.db, idem.scope, idem.key);
-        if (seen && seen.status !== 0) return this.replay(seen, requestHash);
+        if (seen && seen.status !== 0) return this.regranted(this.replay(seen, requestHash));
       }
       throw e;
     }
@@ -293,7 +293,7 @@ export class EventsService {
     if (written.event) return { status: 201, event: written.event, replayed: false, json: written.json };
     // its key was taken: by an earlier request, or a concurrent one that committed first
     const seen = idem ? await repo.findIdempotencyKey(this.db, idem.scope, idem.key) : undefined;
-    return this.replay(seen, requestHash);
+    return this.regranted(this.replay(seen, requestHash));
   }
 
   /** Every check of a report and everything derived from it before it is written (no writes). */
@@ -505,7 +505,8 @@ export class EventsService {
         facts: {
           unitPath: row.unit_path,
           assignee: null,
-          follows: keysOfActor.includes(it.reporter.reporter_key),
+          // an anonymous reporter follows by the token this very answer hands them
+          follows: it.followToken !== null || keysOfActor.includes(it.reporter.reporter_key),
         },
         known: {
           chain: it.chain,
@@ -588,6 +589,24 @@ export class EventsService {
   /** How intake's group commit has batched so far (for benchmarks and tests). */
   get intakeStats(): BatcherStats {
     return { ...this.intake.stats };
+  }
+
+  /**
+   * A replayed answer with read grants in its media urls (an anonymous follower's report) gets fresh ones:
+   * a phone that retries after a day offline must still see its photos, and the first grants have expired.
+   */
+  private async regranted<T extends { event: CreatedEvent }>(answer: T): Promise<T> {
+    const media = answer.event.media ?? [];
+    if (!media.some((m) => m.url.includes('?exp='))) return answer;
+    const bare = (url: string) => url.split('?')[0]!;
+    const granted = await this.media.withReadGrants(
+      media.map((m) => ({
+        ...m,
+        url: bare(m.url),
+        thumbnailUrl: m.thumbnailUrl ? bare(m.thumbnailUrl) : null,
+      })),
+    );
+    return { ...answer, event: { ...answer.event, media: granted } };
   }
 
   private replay(
