@@ -412,6 +412,7 @@ export async function takeEventIds(q: Queryable, count: number): Promise<number[
   const rows = await q.query<{ id: number }>(
     `SELECT nextval(pg_get_serial_sequence('event', 'id'))::bigint AS id FROM generate_series(1, $1::int)`,
     [count],
+    { name: 'events.takeEventIds' },
   );
   return rows.map((r) => r.id).sort((x, y) => x - y);
 }
@@ -531,6 +532,7 @@ export async function insertReports(
      )
      SELECT id FROM ev`,
     [input],
+    { name: `events.insertReports.${keys}` },
   );
   return new Set(rows.map((r) => r.id));
 }
