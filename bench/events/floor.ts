@@ -7,7 +7,7 @@
 //   service      — EventsService.create in-process (no HTTP): everything intake does except the HTTP
 //                  edge, with every statement counted and timed by a wrapper around the database, to
 //                  show where the time of one report goes.
-import type { Db, Queryable, Row } from '../../server/src/db/index.js';
+import type { Db, Queryable, QueryOptions, Row } from '../../server/src/db/index.js';
 import type { Actor } from '../../server/src/modules/access/actor.js';
 import { createEventBody } from '../../server/src/modules/events/schema.js';
 import type { Services } from '../../server/src/services.js';
@@ -125,10 +125,10 @@ export interface StatementCost {
 export function countingDb(db: Db): { db: Db; costs: Map<string, StatementCost>; reset(): void } {
   const costs = new Map<string, StatementCost>();
   const wrap = (q: Queryable): Queryable => ({
-    async query<R extends Row>(text: string, params?: readonly unknown[]) {
+    async query<R extends Row>(text: string, params?: readonly unknown[], opts?: QueryOptions) {
       const t = performance.now();
       try {
-        return await q.query<R>(text, params);
+        return await q.query<R>(text, params, opts);
       } finally {
         const key = text.replace(/\s+/g, ' ').trim().slice(0, 120);
         const c = costs.get(key) ?? { sql: key, calls: 0, totalMs: 0 };

@@ -4,7 +4,7 @@
 // transaction that waits for it; on PostgreSQL it would run outside the transaction and could see
 // or write half a change. Each Db has its own store, so two databases never mix.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Queryable, Row } from './types.js';
+import type { Queryable, QueryOptions, Row } from './types.js';
 
 type Begin = <T>(fn: (q: Queryable) => Promise<T>) => Promise<T>;
 
@@ -29,8 +29,8 @@ export function withAmbientTransactions(outside: Omit<Queryable, 'tx'>, begin: B
   const current = new AsyncLocalStorage<Queryable>();
   stores.add(new WeakRef(current));
   return {
-    query<R extends Row>(text: string, params?: readonly unknown[]) {
-      return (current.getStore() ?? outside).query<R>(text, params);
+    query<R extends Row>(text: string, params?: readonly unknown[], opts?: QueryOptions) {
+      return (current.getStore() ?? outside).query<R>(text, params, opts);
     },
     exec(sql: string) {
       return (current.getStore() ?? outside).exec(sql);

@@ -7,7 +7,7 @@ import { openPostgres } from './postgres.js';
 import type { Db } from './types.js';
 
 export { inAmbientTransaction } from './ambient.js';
-export type { Db, Queryable, Row } from './types.js';
+export type { Db, Queryable, QueryOptions, Row } from './types.js';
 export { maybeOne, one } from './types.js';
 
 export async function openDb(

@@ -46,6 +46,7 @@ function isAlive(pid: number): boolean {
 
 function wrap(exec: PGlite | Transaction): Queryable {
   const q: Queryable = {
+    // a statement's name (QueryOptions) is not used: PGlite parses each statement, named or not
     async query<R extends Row>(text: string, params?: readonly unknown[]) {
       const res = await exec.query<R>(text, params as unknown[] | undefined, { parsers });
       return res.rows;

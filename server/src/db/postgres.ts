@@ -1,7 +1,7 @@
 // PostgreSQL through node-postgres: a pool; a transaction holds one client from BEGIN to COMMIT.
 import pg from 'pg';
 import { withAmbientTransactions } from './ambient.js';
-import type { Db, Queryable, Row } from './types.js';
+import type { Db, Queryable, QueryOptions, Row } from './types.js';
 
 const toNumber = (v: string) => Number(v);
 // int8, numeric → number; int8[]/numeric[] → number[] (ids are far below 2^53).
@@ -19,10 +19,16 @@ const setParser = pg.types.setTypeParser as (oid: number, parse: (value: string)
 setParser(1016, arrayParser);
 setParser(1231, arrayParser);
 
+/** node-postgres's query config: a named one is prepared once per connection (QueryOptions.name). */
+function config(text: string, params: readonly unknown[] | undefined, opts: QueryOptions | undefined) {
+  const values = params as unknown[] | undefined;
+  return opts?.name ? { name: opts.name, text, values } : { text, values };
+}
+
 function wrapClient(client: pg.PoolClient): Queryable {
   const q: Queryable = {
-    async query<R extends Row>(text: string, params?: readonly unknown[]) {
-      const res = await client.query<R>(text, params as unknown[] | undefined);
+    async query<R extends Row>(text: string, params?: readonly unknown[], opts?: QueryOptions) {
+      const res = await client.query<R>(config(text, params, opts));
       return res.rows;
     },
     tx: (fn) => fn(q),
@@ -41,8 +47,8 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Db & { p
   const probe = await pool.connect(); // fail fast with a clear error when the server does not answer
   probe.release();
   const outside: Omit<Queryable, 'tx'> = {
-    async query<R extends Row>(text: string, params?: readonly unknown[]) {
-      const res = await pool.query<R>(text, params as unknown[] | undefined);
+    async query<R extends Row>(text: string, params?: readonly unknown[], opts?: QueryOptions) {
+      const res = await pool.query<R>(config(text, params, opts));
       return res.rows;
     },
     async exec(sql) {

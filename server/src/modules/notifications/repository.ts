@@ -129,6 +129,7 @@ export async function insertFeedsWithNotifications(
      FROM input i CROSS JOIN LATERAL unnest(i.recipients) AS a(id)
      ORDER BY i.id, a.id`,
     [JSON.stringify(input)],
+    { name: 'notifications.insertFeedsWithNotifications' },
   );
 }
 
