@@ -46,6 +46,40 @@ const body = (n: number, extra: Partial<CreateEventBody> = {}): CreateEventBody 
   });
 
 describe('intake in batches (group commit)', () => {
+  it('tells the staff of the county center in person of urgent reports, in the same batch', async () => {
+    const events = ctx.services.events;
+    const out = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        events.create(
+          resident,
+          createEventBody.parse({
+            categoryCode: i % 2 ? 'fire.gas' : 'fire.ebike_charging',
+            description: `燃气味 ${i}`,
+            location: d.point(i % 4, 0),
+            answers: i % 2 ? {} : { where: 'stairwell' },
+          }),
+          { idempotencyKey: `batch-urgent-${i}-key`, address: '127.0.0.1' },
+        ),
+      ),
+    );
+    expect(out.every((o) => o.status === 201)).toBe(true);
+    const urgent = out.filter((_, i) => i % 2).map((o) => o.event.id);
+    const other = out.filter((_, i) => i % 2 === 0).map((o) => o.event.id);
+    // the county center's staff (the dispatcher and the leader): each urgent report, to each of them
+    expect(
+      await count(`notification WHERE kind = 'events.submitted' AND entity_id = ANY($1::bigint[])`, [urgent]),
+    ).toBe(2 * urgent.length);
+    expect(
+      await count(`notification WHERE kind = 'events.submitted' AND entity_id = ANY($1::bigint[])`, [other]),
+    ).toBe(0);
+    // and every one of them to the live feed
+    expect(
+      await count(`feed WHERE kind = 'events.submitted' AND entity_id = ANY($1::bigint[])`, [
+        [...urgent, ...other],
+      ]),
+    ).toBe(6);
+  });
+
   it('writes concurrent reports together and answers each with its own event, once', async () => {
     const events = ctx.services.events;
     const before = { ...events.intakeStats };
@@ -94,10 +128,10 @@ describe('intake in batches (group commit)', () => {
     expect(await count(`feed WHERE kind = 'events.submitted' AND entity_id = ANY($1::bigint[])`, list)).toBe(
       n,
     );
-    // the county center's staff (the dispatcher and the leader) are told of each
+    // reports that are not urgent reach the live feed only: no one is notified of each in person
     expect(
       await count(`notification WHERE kind = 'events.submitted' AND entity_id = ANY($1::bigint[])`, list),
-    ).toBe(2 * n);
+    ).toBe(0);
     const keys = await ctx.db.query<{ status: number; id: number }>(
       `SELECT status, (response->>'id')::bigint AS id FROM idempotency_key WHERE key LIKE 'batch-a-%' ORDER BY id`,
     );

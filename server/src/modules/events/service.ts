@@ -450,9 +450,13 @@ export class EventsService {
     }
   }
 
-  /** Who is told of a new report: the center of its county. */
+  /**
+   * Who is told of a new report in person: the staff of its county's center when it is urgent. Every new
+   * report reaches the live feed (the dispatchers' queue shows it at once); a notification to each of the
+   * center's staff for each of a district's ten thousand reports a day would bury the ones that matter.
+   */
   private submittedNoticeTo(it: PreparedReport): Recipients {
-    return { unitIds: [it.countyUnitId] };
+    return it.event.priority === 'urgent' ? { unitIds: [it.countyUnitId] } : {};
   }
 
   private async writeReportsIn(
