@@ -135,7 +135,7 @@ export default function EventsWorkbench() {
       : t('events.title.browse');
 
   return (
-    <div className="events-page" data-testid="events-workbench">
+    <div className="events-page" data-testid="events-workbench" data-live={live}>
       <div className="events-head">
         <Typography.Title level={4} className="events-title">
           {title}
