@@ -130,7 +130,7 @@ export function NotificationBell() {
         data-testid="bell"
         data-unread={state.unread}
         icon={
-          <Badge count={state.unread} overflowCount={99} size="small" data-testid="bell-count">
+          <Badge count={state.unread} overflowCount={99} size="small">
             <BellOutlined className="bell-icon" />
           </Badge>
         }
