@@ -114,7 +114,7 @@ describe('notifications: the bell and the live feed', () => {
     expect(before).toBe(0);
   });
 
-  it('raises the count live and announces the news over the list without reloading it', async () => {
+  it('raises the count live and announces the news above the list without reloading it', async () => {
     await page.locator('.events-tabs .ant-tabs-tab-active', { hasText: '待办' }).waitFor();
     await page.locator('[data-testid=events-table] .ant-spin-spinning').waitFor({ state: 'detached' });
     const rowsBefore = await page.locator('[data-testid=events-table] tbody tr.ant-table-row').count();

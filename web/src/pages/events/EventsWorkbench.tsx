@@ -2,8 +2,8 @@
 // 处理中), handlers their queue (待办, 已办结), everyone the overdue and all-in-scope tabs. Filters on
 // top; the paginated list and a map of the listed events side by side; a row or a dot opens the
 // event in a drawer (its id in the URL, so a link opens it too). Changes by others come through the
-// live feed as a "N new updates" bar over the list, which refreshes it when clicked (never by itself);
-// only while the live stream is down does the list refresh on a timer.
+// live feed as a "N new updates" bar beside the refresh button, which refreshes the list when clicked
+// (never by itself); only while the live stream is down does the list refresh on a timer.
 import { ReloadOutlined, SyncOutlined } from '@ant-design/icons';
 import { Badge, Button, DatePicker, Input, Spin, Table, Tabs, Tooltip, TreeSelect, Typography } from 'antd';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -164,6 +164,12 @@ export default function EventsWorkbench() {
             ),
           }))}
         />
+        {(news.count > 0 || news.missed) && (
+          <button type="button" className="events-news" onClick={refresh} data-testid="events-news">
+            <SyncOutlined />
+            {news.count > 0 ? t('live.updates', { count: news.count }) : t('live.missed')}
+          </button>
+        )}
         <Tooltip title={t('events.refresh')}>
           <Button
             icon={<ReloadOutlined />}
@@ -231,12 +237,6 @@ export default function EventsWorkbench() {
       </div>
       <div className="events-body">
         <div className="events-list">
-          {(news.count > 0 || news.missed) && (
-            <button type="button" className="events-news" onClick={refresh} data-testid="events-news">
-              <SyncOutlined />
-              {news.count > 0 ? t('live.updates', { count: news.count }) : t('live.missed')}
-            </button>
-          )}
           <Table<EventItem>
             data-testid="events-table"
             size="small"
