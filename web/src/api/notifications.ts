@@ -1,5 +1,5 @@
 // Notifications and the live feed: shapes (mirroring server/src/modules/notifications/schema.ts), one
-// typed call per endpoint, and the address of the live stream (Server-Sent Events).
+// typed call per endpoint the client uses, and the address of the live stream (Server-Sent Events).
 
 import { api } from './client';
 import type { Bilingual } from './events';
@@ -40,6 +40,4 @@ export const notificationsApi = {
   unreadCount: (signal?: AbortSignal) => api.get<{ count: number }>(`${V1}/unread-count`, { signal }),
   markRead: (id: number) => api.post<Notification>(`${V1}/${id}/read`),
   readAll: () => api.post<{ updated: number }>(`${V1}/read-all`),
-  feed: (query: { page?: number; pageSize?: number }, signal?: AbortSignal) =>
-    api.get<Page<FeedEntry>>(`${V1}/feed`, { query: { ...query }, signal }),
 };
