@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Browser, launchBrowser, screenshot } from './harness';
-import { DEMO_PASSWORD, login } from './pages';
+import { apiSession, login } from './pages';
 
 const GRID_CODE = '330304001003001'; // 景山社区第1网格: the demo grid worker's grid
 const CATEGORY = 'fire.wiring'; // 私拉乱接电线: handled by the grid (seed-data.ts)
@@ -18,39 +18,6 @@ interface Created {
   version: number;
   state: string;
   route: { kind: string; id: number; name: string; level: string } | null;
-}
-
-/** A logged-in API session outside the browser (its own cookie): a second person at another desk. */
-async function apiSession(baseUrl: string, username: string) {
-  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  expect(res.status, `login ${username}`).toBe(200);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const r = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        cookie,
-        accept: 'application/json',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(method === 'POST' ? { 'idempotency-key': crypto.randomUUID() } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    expect(r.ok, `${method} ${path} → ${r.status} ${text}`).toBe(true);
-    return JSON.parse(text) as T;
-  };
-  return {
-    get: <T>(path: string) => call<T>('GET', path),
-    post: <T>(path: string, body: unknown) => call<T>('POST', path, body),
-  };
 }
 
 async function logout(page: Page) {

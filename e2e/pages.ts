@@ -59,3 +59,36 @@ export async function apiAs(baseUrl: string, username: string) {
   return async <T>(path: string) =>
     (await (await fetch(`${baseUrl}${path}`, { headers: { cookie } })).json()) as T;
 }
+
+/** A logged-in API session outside the browser (its own cookie): a second person at another desk. */
+export async function apiSession(baseUrl: string, username: string) {
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  expect(res.status, `login ${username}`).toBe(200);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const r = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        cookie,
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(method === 'POST' ? { 'idempotency-key': crypto.randomUUID() } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    expect(r.ok, `${method} ${path} → ${r.status} ${text}`).toBe(true);
+    return JSON.parse(text) as T;
+  };
+  return {
+    get: <T>(path: string) => call<T>('GET', path),
+    post: <T>(path: string, body: unknown) => call<T>('POST', path, body),
+  };
+}

@@ -32,6 +32,16 @@ export const en: Record<MessageKey, string> = {
 
   'header.logout': 'Log out',
   'header.noScope': 'Everywhere',
+
+  'bell.title': 'Notifications',
+  'bell.empty': 'No notifications',
+  'bell.readAll': 'Mark all read',
+  'bell.justNow': 'just now',
+  'bell.minutesAgo': '{n} min ago',
+  'bell.hoursAgo': '{n} h ago',
+  'live.updates': '{count} new updates — refresh',
+  'live.missed': 'There are updates — refresh',
+
   'nav.units': 'Units & grids',
   'nav.accounts': 'Accounts',
   'nav.apiKeys': 'API keys',

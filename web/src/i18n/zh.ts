@@ -32,6 +32,16 @@ export const zh = {
 
   'header.logout': '退出',
   'header.noScope': '全域',
+
+  'bell.title': '通知',
+  'bell.empty': '暂无通知',
+  'bell.readAll': '全部已读',
+  'bell.justNow': '刚刚',
+  'bell.minutesAgo': '{n} 分钟前',
+  'bell.hoursAgo': '{n} 小时前',
+  'live.updates': '有 {count} 条新动态，点击刷新',
+  'live.missed': '动态有更新，点击刷新',
+
   'nav.units': '单元与网格',
   'nav.accounts': '账号',
   'nav.apiKeys': 'API 密钥',

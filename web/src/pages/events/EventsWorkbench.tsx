@@ -1,15 +1,19 @@
 // The events workbench (/events, /events/<id>): dispatchers get the intake tabs (待受理, 待派遣,
 // 处理中), handlers their queue (待办, 已办结), everyone the overdue and all-in-scope tabs. Filters on
 // top; the paginated list and a map of the listed events side by side; a row or a dot opens the
-// event in a drawer (its id in the URL, so a link opens it too).
-import { ReloadOutlined } from '@ant-design/icons';
+// event in a drawer (its id in the URL, so a link opens it too). Changes by others come through the
+// live feed as a "N new updates" bar beside the refresh button, which refreshes the list when clicked
+// (never by itself); only while the live stream is down does the list refresh on a timer.
+import { ReloadOutlined, SyncOutlined } from '@ant-design/icons';
 import { Badge, Button, DatePicker, Input, Spin, Table, Tabs, Tooltip, TreeSelect, Typography } from 'antd';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { systemApi } from '../../api/endpoints';
-import { type EventItem, eventsApi } from '../../api/events';
+import { type EventDetail, type EventItem, eventsApi } from '../../api/events';
 import { useUser } from '../../auth/AuthProvider';
 import { useI18n } from '../../i18n';
 import { isAbort, useAsync } from '../../lib/useAsync';
+import { useLiveFeed } from '../../live/LiveProvider';
+import { isOwnChange, type OwnChange } from '../../live/model';
 import { navigate, useLocation } from '../../router/router';
 import { areaBoundaries, areaUnit, UnitPicker } from './area';
 import { DueTag, StateTag } from './bits';
@@ -33,7 +37,11 @@ const EventMap = lazy(() => import('./EventMap'));
 
 const BASE = '/events';
 const PAGE_SIZE = 20;
+/** Without the live stream, the list refreshes itself this often. */
 const REFRESH_MS = 60_000;
+const EVENT_FEED = ['events.*'];
+/** The changes made from this page remembered, so that their own feed entries are not news. */
+const OWN_KEPT = 10;
 
 export default function EventsWorkbench() {
   const { t, tc, lang } = useI18n();
@@ -73,10 +81,25 @@ export default function EventsWorkbench() {
     );
     return () => ctl.abort();
   }, [tabs, filterKey, tick]);
+
+  // news from the live feed since the list was loaded; `missed`: the stream lost some
+  const [news, setNews] = useState({ count: 0, missed: false });
+  const own = useRef<OwnChange[]>([]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new list load shows what the news announced
+  useEffect(() => setNews({ count: 0, missed: false }), [tab.key, filterKey, page, tick]);
+  const live = useLiveFeed(EVENT_FEED, (entry) => {
+    if (entry && isOwnChange(entry, own.current)) return;
+    setNews((n) => (entry ? { ...n, count: n.count + 1 } : { ...n, missed: true }));
+  });
+  const changed = (e: EventDetail) => {
+    own.current = [...own.current, { entityType: 'event', entityId: e.id, at: e.updatedAt }].slice(-OWN_KEPT);
+    refresh();
+  };
   useEffect(() => {
+    if (live) return;
     const timer = setInterval(refresh, REFRESH_MS);
     return () => clearInterval(timer);
-  }, [refresh]);
+  }, [live, refresh]);
 
   const categories = useAsync(() => loadCategories(), []);
   const categoryNodes = useMemo(() => categoryTree(categories.data ?? [], lang), [categories.data, lang]);
@@ -112,7 +135,7 @@ export default function EventsWorkbench() {
       : t('events.title.browse');
 
   return (
-    <div className="events-page" data-testid="events-workbench">
+    <div className="events-page" data-testid="events-workbench" data-live={live}>
       <div className="events-head">
         <Typography.Title level={4} className="events-title">
           {title}
@@ -141,6 +164,12 @@ export default function EventsWorkbench() {
             ),
           }))}
         />
+        {(news.count > 0 || news.missed) && (
+          <button type="button" className="events-news" onClick={refresh} data-testid="events-news">
+            <SyncOutlined />
+            {news.count > 0 ? t('live.updates', { count: news.count }) : t('live.missed')}
+          </button>
+        )}
         <Tooltip title={t('events.refresh')}>
           <Button
             icon={<ReloadOutlined />}
@@ -301,7 +330,7 @@ export default function EventsWorkbench() {
           </Suspense>
         </div>
       </div>
-      <EventDrawer eventId={openId} onClose={close} onChanged={refresh} />
+      <EventDrawer eventId={openId} onClose={close} onChanged={changed} />
     </div>
   );
 }

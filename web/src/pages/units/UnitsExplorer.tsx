@@ -59,7 +59,10 @@ export default function UnitsExplorer() {
     if (selectedId !== null || !roots.data) return;
     let live = true;
     void startingUnit(roots.data).then((id) => {
-      if (live && id !== null) navigate(`${BASE}/${id}`, { replace: true });
+      // the user may have gone to another page meanwhile: while that page's code loads, this one is
+      // only hidden (its effects not cleaned up yet), and must not take them back
+      if (live && id !== null && window.location.pathname === BASE)
+        navigate(`${BASE}/${id}`, { replace: true });
     });
     return () => {
       live = false;
