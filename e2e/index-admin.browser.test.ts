@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makePdf } from '../server/src/modules/media/testing';
 import { type Browser, jpeg, launchBrowser, screenshot } from './harness';
-import { DEMO_PASSWORD, login } from './pages';
+import { apiSession, login } from './pages';
 
 const REASON = '公安分局11月5日更正函：原报数据含2起已撤销警情';
 const OTHER_REASON = '信访局复核：1件为重复登记';
@@ -33,38 +33,6 @@ interface Item {
   action: string;
   state: string;
   version: number;
-}
-
-/** A logged-in API session outside the browser (its own cookie). */
-async function apiSession(baseUrl: string, username: string) {
-  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  expect(res.status, `login ${username}`).toBe(200);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const r = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        cookie,
-        accept: 'application/json',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    expect(r.ok, `${method} ${path} → ${r.status} ${text}`).toBe(true);
-    return JSON.parse(text) as T;
-  };
-  return {
-    get: <T>(path: string) => call<T>('GET', path),
-    post: <T>(path: string, body: unknown) => call<T>('POST', path, body),
-  };
 }
 
 async function pickOption(page: Page, select: ReturnType<Page['locator']>, text: string) {

@@ -305,26 +305,18 @@ describe('intake', () => {
   });
 
   it('shows a follower without an account the photos of the report through urls that carry a read grant', async () => {
-    const body = multipart([{ data: await makeJpeg(200, 150), filename: 'IMG_0001.jpg' }]);
-    const up = await app.inject({
-      method: 'POST',
-      url: '/api/v1/media',
-      payload: body.payload,
-      headers: body.headers,
-    });
-    expect(up.statusCode, up.body).toBe(201);
-    const [photo] = up.json().items as { id: number }[];
+    const photo = await uploadAnonymously('IMG_0001.jpg');
     const res = await send('POST', '/api/v1/events', undefined, {
       categoryCode: 'fire.ebike_charging',
       answers: { where: 'lobby' },
       description: '匿名反映，附照片',
       location: d.point(0, 2),
-      mediaIds: [photo!.id],
+      mediaIds: [photo.id],
     });
     expect(res.statusCode, res.body).toBe(201);
     const ev = res.json() as CreatedEvent;
     // the bare url is the owner policy's to decide, and an anonymous request cannot show it follows
-    expect((await send('GET', `/api/v1/media/${photo!.id}`)).statusCode).toBe(403);
+    expect((await send('GET', `/api/v1/media/${photo.id}`)).statusCode).toBe(403);
     const [mine] = (
       await send('POST', '/api/v1/events/followed', undefined, { tokens: [ev.followToken] })
     ).json().items as EventDetail[];
@@ -334,26 +326,18 @@ describe('intake', () => {
     expect((await send('GET', media!.thumbnailUrl as string)).statusCode).toBe(200);
     // staff read the plain urls by their own right
     const seen = (await send('GET', `/api/v1/events/${ev.id}`, 'dispatcher')).json() as EventDetail;
-    expect(seen.media[0]?.url).toBe(`/api/v1/media/${photo!.id}`);
+    expect(seen.media[0]?.url).toBe(`/api/v1/media/${photo.id}`);
     expect((await send('GET', seen.media[0]!.url, 'dispatcher')).statusCode).toBe(200);
   });
 
   it('answers a retry after the first grants expired with fresh ones (a phone that was offline for a day)', async () => {
-    const body = multipart([{ data: await makeJpeg(200, 150), filename: 'IMG_0002.jpg' }]);
-    const up = await app.inject({
-      method: 'POST',
-      url: '/api/v1/media',
-      payload: body.payload,
-      headers: body.headers,
-    });
-    expect(up.statusCode, up.body).toBe(201);
-    const [photo] = up.json().items as { id: number }[];
+    const photo = await uploadAnonymously('IMG_0002.jpg');
     const payload = {
       categoryCode: 'fire.ebike_charging',
       answers: { where: 'lobby' },
       description: '匿名反映，重发',
       location: d.point(0, 2),
-      mediaIds: [photo!.id],
+      mediaIds: [photo.id],
     };
     const post = () =>
       app.inject({
@@ -629,3 +613,17 @@ describe('overview', () => {
     expect(direct.items[0]?.reported).toBe(all);
   });
 });
+
+/** A photo uploaded without an account (as the phone page of an anonymous resident does). */
+async function uploadAnonymously(filename: string): Promise<{ id: number }> {
+  const body = multipart([{ data: await makeJpeg(200, 150), filename }]);
+  const up = await app.inject({
+    method: 'POST',
+    url: '/api/v1/media',
+    payload: body.payload,
+    headers: body.headers,
+  });
+  expect(up.statusCode, up.body).toBe(201);
+  const [photo] = up.json().items as { id: number }[];
+  return photo!;
+}
