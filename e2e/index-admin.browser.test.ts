@@ -35,14 +35,29 @@ interface Item {
   version: number;
 }
 
+/**
+ * Picks an option of an Ant Design select by typing and clicking it, and waits until the select shows
+ * it. On a loaded machine a click can land while the previous dropdown is still closing and be lost:
+ * then it tries again (three times at most) rather than going on with nothing picked.
+ */
 async function pickOption(page: Page, select: ReturnType<Page['locator']>, text: string) {
-  await select.click();
-  await page.keyboard.type(text);
-  const option = page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text })
-    .first();
-  await option.waitFor();
-  await option.click();
+  const picked = select.locator('.ant-select-selection-item', { hasText: text });
+  for (let attempt = 1; ; attempt++) {
+    await select.click();
+    await page.keyboard.type(text);
+    const option = page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text })
+      .first();
+    await option.waitFor();
+    await option.click();
+    try {
+      await picked.waitFor({ timeout: 5_000 });
+      return;
+    } catch (e) {
+      if (attempt === 3) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 /** Waits until the accountability table has loaded (no spinner over it). */
