@@ -3,6 +3,7 @@
 // together or not at all. The table is append-only (the database refuses UPDATE/DELETE/TRUNCATE).
 import type { Clock } from '../../clock.js';
 import type { Db, Queryable } from '../../db/index.js';
+import type { StatementPart } from '../../db/statement.js';
 import { limitOffset, type Page, type PageQuery } from '../../http/pagination.js';
 import { type Actor, actorId, actorName } from './actor.js';
 import { deny } from './guards.js';
@@ -59,6 +60,15 @@ export class AuditService {
       q,
       es.map((e) => this.row(e)),
     );
+  }
+
+  /**
+   * The entries as a part of the caller's statement (db/statement.ts): written with the caller's own rows,
+   * in one round trip, for those entities only that the caller's statement wrote.
+   */
+  entriesPart(es: readonly AuditEvent[]): StatementPart {
+    const rows = es.map((e) => this.row(e));
+    return { name: 'audit', ctes: (params, onlyFor) => repo.auditEntriesCte(params, rows, onlyFor) };
   }
 
   private row(e: AuditEvent) {

@@ -1,6 +1,7 @@
 // The access module's SQL, and nothing else: accounts, sessions, login failures, API keys, audit log.
 // Secrets are only ever stored as hashes; callers hash before they call.
 import { maybeOne, type Queryable } from '../../db/index.js';
+import type { Params } from '../../db/statement.js';
 import type { Role } from './actor.js';
 
 export interface AccountRow {
@@ -413,35 +414,61 @@ export async function insertAudit(
   );
 }
 
-/** Many entries in one statement, in the order given (bulk imports); unit paths as insertAudit finds them. */
-export async function insertAudits(q: Queryable, es: readonly Parameters<typeof insertAudit>[1][]) {
-  if (!es.length) return;
-  const col = <T>(f: (e: Parameters<typeof insertAudit>[1]) => T) => es.map(f);
-  await q.query(
-    `INSERT INTO audit_log (at, actor_id, actor_name, action, entity_type, entity_id, unit_id, unit_path, before, after, request_id)
+/** An audit entry as written (AuditService.row). */
+export type AuditRowInput = Parameters<typeof insertAudit>[1];
+
+/** The SQL appending entries given as eleven parallel arrays (`cols`: their placeholders), in order. */
+function insertAuditsSql(cols: readonly string[], where = ''): string {
+  const [at, actorId, actorName, action, entityType, entityId, unitId, unitPath, before, after, requestId] =
+    cols;
+  return `INSERT INTO audit_log (at, actor_id, actor_name, action, entity_type, entity_id, unit_id, unit_path, before, after, request_id)
      SELECT t.at, t.actor_id, t.actor_name, t.action, t.entity_type, t.entity_id, t.unit_id,
             COALESCE(t.unit_path, (SELECT path FROM unit WHERE id = t.unit_id)), t.before::jsonb, t.after::jsonb,
             t.request_id
-       FROM unnest($1::timestamptz[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],
-                   $8::text[], $9::text[], $10::text[], $11::text[])
+       FROM unnest(${at}::timestamptz[], ${actorId}::bigint[], ${actorName}::text[], ${action}::text[],
+                   ${entityType}::text[], ${entityId}::text[], ${unitId}::bigint[], ${unitPath}::text[],
+                   ${before}::text[], ${after}::text[], ${requestId}::text[])
             WITH ORDINALITY AS t(at, actor_id, actor_name, action, entity_type, entity_id, unit_id, unit_path,
                                  before, after, request_id, ord)
-      ORDER BY t.ord`,
-    [
-      col((e) => e.at),
-      col((e) => e.actorId),
-      col((e) => e.actorName),
-      col((e) => e.action),
-      col((e) => e.entityType),
-      col((e) => e.entityId),
-      col((e) => e.unitId),
-      col((e) => e.unitPath),
-      col((e) => e.before),
-      col((e) => e.after),
-      col((e) => e.requestId),
-    ],
-    { name: 'audit.insertAudits' },
-  );
+      ${where}
+      ORDER BY t.ord`;
+}
+
+/** The entries as eleven parallel arrays (column by column), as insertAuditsSql reads them. */
+function auditColumns(es: readonly AuditRowInput[]): unknown[] {
+  const col = <T>(f: (e: AuditRowInput) => T) => es.map(f);
+  return [
+    col((e) => e.at),
+    col((e) => e.actorId),
+    col((e) => e.actorName),
+    col((e) => e.action),
+    col((e) => e.entityType),
+    col((e) => e.entityId),
+    col((e) => e.unitId),
+    col((e) => e.unitPath),
+    col((e) => e.before),
+    col((e) => e.after),
+    col((e) => e.requestId),
+  ];
+}
+
+/** Many entries in one statement, in the order given (bulk imports); unit paths as insertAudit finds them. */
+export async function insertAudits(q: Queryable, es: readonly AuditRowInput[]) {
+  if (!es.length) return;
+  await q.query(insertAuditsSql(Array.from({ length: 11 }, (_, i) => `$${i + 1}`)), auditColumns(es), {
+    name: 'audit.insertAudits',
+  });
+}
+
+/**
+ * The part of a composed statement (db/statement.ts) that appends these entries, in order, for the
+ * entities whose ids `onlyFor` returns: CTE `audit_entries`.
+ */
+export function auditEntriesCte(params: Params, es: readonly AuditRowInput[], onlyFor: string): string {
+  const cols = auditColumns(es).map((c) => params.add(c));
+  return `audit_entries AS (
+     ${insertAuditsSql(cols, `WHERE t.entity_id IN (SELECT id::text FROM ${onlyFor})`)}
+   )`;
 }
 
 export interface AuditListFilter {

@@ -1,9 +1,11 @@
-// Intake's group commit against a real database: reports that arrive together are written in one
-// transaction and each is answered with its own event; idempotency keys still hold inside a batch (a
-// retry in the same batch replays, the same key with another body is refused); a report refused inside
-// the batch fails alone; inside a caller's transaction a report joins it.
+// Intake's group commit against a real database: reports that arrive together are written together (one
+// statement without media) and each is answered with its own event; idempotency keys still hold inside
+// a batch (a retry in the same batch replays, the same key with another body is refused); a report
+// refused inside the batch fails alone; a batch that may have committed is never written again; inside a
+// caller's transaction a report joins it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/context.js';
+import type { Db, Queryable, Row } from '../../db/index.js';
 import type { App } from '../../http/types.js';
 import type { Actor } from '../access/actor.js';
 import { SESSION_COOKIE } from '../access/routes.js';
@@ -35,6 +37,45 @@ afterAll(async () => {
 
 const count = async (sql: string, params: unknown[] = []) =>
   (await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params))[0]!.n;
+
+/**
+ * The database as a second server process would use it, every statement and transaction seen: `around`
+ * runs each statement (and may fail it, before or after it ran).
+ */
+function watched(
+  db: Db,
+  around: (text: string, run: () => Promise<Row[]>) => Promise<Row[]> = (_, run) => run(),
+): { db: Db; statements: string[]; transactions: () => number } {
+  const statements: string[] = [];
+  let transactions = 0;
+  const wrap = (q: Queryable): Queryable => ({
+    query: <R extends Row>(text: string, params?: readonly unknown[], opts?: { name?: string }) => {
+      statements.push(text);
+      return around(text, () => q.query<R>(text, params, opts)) as Promise<R[]>;
+    },
+    tx: (fn) => {
+      transactions++;
+      return q.tx((inner) => fn(wrap(inner)));
+    },
+    exec: (sql) => q.exec(sql),
+  });
+  const w = wrap(db);
+  return {
+    db: { kind: db.kind, close: () => db.close(), query: w.query, tx: w.tx, exec: w.exec },
+    statements,
+    transactions: () => transactions,
+  };
+}
+
+const otherProcess = (db: Db) => {
+  const s = ctx.services;
+  return new EventsService(db, s.audit, s.units, s.categories, s.media, s.notifications, s.clock, {
+    registerMediaPolicy: false,
+  });
+};
+
+/** The statement that writes a batch's events. */
+const WRITES_EVENTS = /INSERT INTO event \(/;
 
 const body = (n: number, extra: Partial<CreateEventBody> = {}): CreateEventBody =>
   createEventBody.parse({
@@ -133,7 +174,7 @@ describe('intake in batches (group commit)', () => {
       await count(`notification WHERE kind = 'events.submitted' AND entity_id = ANY($1::bigint[])`, list),
     ).toBe(0);
     const keys = await ctx.db.query<{ status: number; id: number }>(
-      `SELECT status, (response->>'id')::bigint AS id FROM idempotency_key WHERE key LIKE 'batch-a-%' ORDER BY id`,
+      `SELECT status, (response::jsonb->>'id')::bigint AS id FROM idempotency_key WHERE key LIKE 'batch-a-%' ORDER BY id`,
     );
     expect(keys.map((k) => k.status)).toEqual(Array(n).fill(201));
     expect(keys.map((k) => k.id)).toEqual(ids);
@@ -174,9 +215,7 @@ describe('intake in batches (group commit)', () => {
   it('replays a retry that another process files at the same time: one event, the first answer', async () => {
     const s = ctx.services;
     // a second server process, in effect: its own group commit over the same database
-    const other = new EventsService(s.db, s.audit, s.units, s.categories, s.media, s.notifications, s.clock, {
-      registerMediaPolicy: false,
-    });
+    const other = otherProcess(s.db);
     const before = await count('event');
     const key = { idempotencyKey: 'batch-two-processes', address: '127.0.0.1' };
     const [a, b] = await Promise.all([
@@ -190,6 +229,87 @@ describe('intake in batches (group commit)', () => {
     expect(
       await count(`audit_log WHERE action = 'event.create' AND entity_id = $1`, [String(a.event.id)]),
     ).toBe(1);
+    expect(await count(`feed WHERE kind = 'events.submitted' AND entity_id = $1`, [a.event.id])).toBe(1);
+  });
+
+  it('writes a batch without media in one statement that commits on its own: no BEGIN, no COMMIT', async () => {
+    const w = watched(ctx.db);
+    const events = otherProcess(w.db);
+    await events.create(resident, body(70), { address: '127.0.0.1' }); // takes event ids ahead
+    w.statements.length = 0;
+    const before = events.intakeStats;
+    const out = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        events.create(resident, body(71 + i), { idempotencyKey: `batch-one-${i}-key`, address: '127.0.0.1' }),
+      ),
+    );
+    const batches = events.intakeStats.batches - before.batches;
+    expect(batches).toBeGreaterThanOrEqual(1);
+    expect(batches).toBeLessThan(8);
+    expect(w.transactions()).toBe(0);
+    // one statement per batch wrote; nothing else did
+    expect(w.statements.filter((t) => /\b(INSERT|UPDATE|DELETE)\b/.test(t))).toHaveLength(batches);
+    expect(w.statements.filter((t) => WRITES_EVENTS.test(t))).toHaveLength(batches);
+    // and it wrote everything: events, steps, reporters, answers, audit entries, feed rows
+    const ids = out.map((o) => o.event.id);
+    expect(await count('event_timeline WHERE event_id = ANY($1::bigint[])', [ids])).toBe(8);
+    expect(await count('event_reporter WHERE event_id = ANY($1::bigint[])', [ids])).toBe(8);
+    expect(await count(`idempotency_key WHERE key LIKE 'batch-one-%' AND status = 201`)).toBe(8);
+    expect(
+      await count(`audit_log WHERE action = 'event.create' AND entity_id = ANY($1::text[])`, [
+        ids.map(String),
+      ]),
+    ).toBe(8);
+    expect(await count(`feed WHERE kind = 'events.submitted' AND entity_id = ANY($1::bigint[])`, [ids])).toBe(
+      8,
+    );
+  });
+
+  it('never writes again a batch whose statement may have committed (the connection lost while it ran)', async () => {
+    let lose = true;
+    const w = watched(ctx.db, async (text, run) => {
+      if (!lose || !WRITES_EVENTS.test(text)) return run();
+      lose = false;
+      await run(); // it committed, but the answer never came back
+      throw new Error('Connection terminated unexpectedly');
+    });
+    const events = otherProcess(w.db);
+    const fallbacks = events.intakeStats.fallbacks;
+    const keys = Array.from({ length: 4 }, (_, i) => `batch-lost-${i}-key`);
+    const results = await Promise.allSettled(
+      keys.map((k, i) => events.create(resident, body(80 + i), { idempotencyKey: k, address: '127.0.0.1' })),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(4).fill('rejected'));
+    expect(events.intakeStats.fallbacks).toBe(fallbacks); // not written again one by one
+    expect(await count(`event WHERE description LIKE '批量报告 8_'`)).toBe(4); // each stored once
+    // the phone retries with its key: the first answer, not a second event
+    const again = await Promise.all(
+      keys.map((k, i) => events.create(resident, body(80 + i), { idempotencyKey: k, address: '127.0.0.1' })),
+    );
+    expect(again.every((a) => a.status === 201 && a.replayed)).toBe(true);
+    expect(await count(`event WHERE description LIKE '批量报告 8_'`)).toBe(4);
+  });
+
+  it('writes a batch again report by report when the database refused its statement', async () => {
+    let refuse = true;
+    const w = watched(ctx.db, async (text, run) => {
+      if (!refuse || !WRITES_EVENTS.test(text)) return run();
+      refuse = false;
+      throw Object.assign(new Error('could not serialize access'), { code: '40001', severity: 'ERROR' });
+    });
+    const events = otherProcess(w.db);
+    const fallbacks = events.intakeStats.fallbacks;
+    const out = await Promise.all(
+      Array.from({ length: 4 }, (_, i) =>
+        events.create(resident, body(90 + i), {
+          idempotencyKey: `batch-refused-${i}-key`,
+          address: '127.0.0.1',
+        }),
+      ),
+    );
+    expect(out.every((o) => o.status === 201 && !o.replayed)).toBe(true);
+    expect(events.intakeStats.fallbacks).toBe(fallbacks + 1);
+    expect(await count(`event WHERE description LIKE '批量报告 9_'`)).toBe(4);
   });
 
   it('writes the others of a batch when one report is refused inside it', async () => {

@@ -1,5 +1,6 @@
 // Events' queries (no rules). Set-based SQL for the daily view and the metrics.
 import { maybeOne, one, type Queryable } from '../../db/index.js';
+import { Params, type StatementPart } from '../../db/statement.js';
 import { appendTimelineStep, type TimelineTable, timelineSteps } from '../../db/timeline.js';
 import { Where } from '../../db/where.js';
 import type { EventState } from './domain/state-machine.js';
@@ -337,11 +338,19 @@ export function dueAutoClose(q: Queryable, before: Date, limit: number): Promise
 
 // ---- idempotency ----
 
+/** A key as claimed: its request's hash, and its answer's status and text (JSON) once answered. */
+export type IdempotencyRecord = {
+  request_hash: string;
+  /** 0 while the first request is being written. */
+  status: number;
+  response: string;
+};
+
 export function findIdempotencyKey(
   q: Queryable,
   scope: string,
   key: string,
-): Promise<{ request_hash: string; status: number; response: unknown } | undefined> {
+): Promise<IdempotencyRecord | undefined> {
   return maybeOne(
     q,
     'SELECT request_hash, status, response FROM idempotency_key WHERE scope = $1 AND key = $2',
@@ -465,7 +474,7 @@ const INTAKE_RECORD = [
   'idem_hash text',
   'idem_at timestamptz',
   'idem_status integer',
-  'idem_response jsonb',
+  'idem_response text',
 ].join(', ');
 
 /**
@@ -473,12 +482,14 @@ const INTAKE_RECORD = [
  * one statement for the whole batch. `claim`: the keys are claimed here, with their answers (in sorted
  * order, waiting for a concurrent holder), and only the reports whose keys are claimed now (or that came
  * without one) are written. `claimed`: the keys were claimed before in this transaction (status 0) and
- * get their answers. Returns the ids of the events written.
+ * get their answers. `parts`: other modules' writes joined to the statement (db/statement.ts: the audit
+ * entries and the feed), for the events written only. Returns the ids of the events written.
  */
 export async function insertReports(
   q: Queryable,
   reports: readonly NewReport[],
   keys: 'claim' | 'claimed',
+  parts: readonly StatementPart[] = [],
 ): Promise<Set<number>> {
   if (reports.length === 0) return new Set();
   // the answers are JSON already (made once, also sent as the HTTP answer): spliced in, not stringified again.
@@ -518,9 +529,10 @@ export async function insertReports(
        UPDATE idempotency_key k SET status = i.idem_status, response = i.idem_response
        FROM input i WHERE i.idem_key IS NOT NULL AND k.scope = i.idem_scope AND k.key = i.idem_key
      ), go AS (SELECT * FROM input)`;
+  const params = new Params();
   const rows = await q.query<{ id: number }>(
     `WITH input AS (
-       SELECT * FROM json_to_recordset($1::json) AS t(${INTAKE_RECORD})
+       SELECT * FROM json_to_recordset(${params.add(input)}::json) AS t(${INTAKE_RECORD})
      ), ${go}, ev AS (
        INSERT INTO event (${INSERT_COLS.join(', ')}, updated_at)
        SELECT ${INSERT_COLS.join(', ')}, created_at FROM go ORDER BY id
@@ -532,10 +544,10 @@ export async function insertReports(
      ), submit AS (
        INSERT INTO event_timeline (event_id, seq, county_code, at, kind, from_state, to_state, by_name, as_role, details)
        SELECT id, 1, county_code, created_at, 'submit', NULL, 'submitted', by_name, 'reporter', details FROM go
-     )
+     )${parts.map((p) => `, ${p.ctes(params, 'ev')}`).join('')}
      SELECT id FROM ev`,
-    [input],
-    { name: `events.insertReports.${keys}` },
+    params.values,
+    { name: ['events.insertReports', keys, ...parts.map((p) => p.name)].join('.') },
   );
   return new Set(rows.map((r) => r.id));
 }

@@ -6,6 +6,7 @@ import type { Clock } from '../../clock.js';
 import { Batcher, type BatcherStats } from '../../db/batcher.js';
 import { type Db, inAmbientTransaction, type Queryable } from '../../db/index.js';
 import { deploymentSecret } from '../../db/secrets.js';
+import { isStatementRefusal } from '../../db/statement.js';
 import { HttpErrors } from '../../http/errors.js';
 import type { Page } from '../../http/pagination.js';
 import type { JobQueue, Schedules } from '../../jobs/index.js';
@@ -422,21 +423,34 @@ export class EventsService {
   }
 
   /**
-   * Writes reports in one transaction (a batch of the group commit, or one report inside a caller's
-   * transaction): takes their ids; writes events, first steps, reporters and their keys with the answers
-   * in one statement (a key taken already keeps its report out); then their audit entries and notices.
-   * With media to attach, the keys are claimed first (with the ids, in one statement) so that only a
-   * report that goes ahead attaches them, and get their answers with the events. A report whose key was
-   * taken comes back without an event (its first answer is replayed).
+   * Writes reports (a batch of the group commit, or one report inside a caller's transaction): takes
+   * their ids; writes events, first steps, reporters, their keys with the answers, their audit entries
+   * and their feed rows in one statement (a key taken already keeps its report, its entry and its feed
+   * row out). Without media, that statement is the whole write: it commits on its own, in one round trip,
+   * without BEGIN and COMMIT. With media to attach, the keys are claimed first (with the ids) in a
+   * transaction, so that only a report that goes ahead attaches them, and get their answers with the
+   * events. A report whose key was taken comes back without an event (its first answer is replayed).
    */
   private async writeReports(items: readonly PreparedReport[]): Promise<WrittenReport[]> {
-    let committing = false;
-    // on PostgreSQL, who is told is read beside the transaction (one round trip fewer in it); PGlite's one
+    // on PostgreSQL, who is told is read beside the write (it need not wait for it); PGlite's one
     // connection would only queue the read, and inside a caller's transaction it is read in it
     const ahead =
       this.notifier && this.db.kind === 'postgres' && !inAmbientTransaction()
         ? this.notifier.readRecipients(items.map((it) => this.submittedNoticeTo(it)))
         : undefined;
+    if (!inAmbientTransaction() && items.every((it) => it.mediaIds.length === 0)) {
+      const progress = { writing: false };
+      try {
+        return await this.writeReportsIn(this.db, items, ahead, progress);
+      } catch (e) {
+        // the statement failed without the database refusing it (the connection was lost while it ran):
+        // it may have committed, so its reports are never written again
+        if (progress.writing && !isStatementRefusal(e) && e && typeof e === 'object')
+          this.uncertainCommits.add(e);
+        throw e;
+      }
+    }
+    let committing = false;
     try {
       return await this.db.tx(async (q) => {
         const out = await this.writeReportsIn(q, items, ahead);
@@ -463,6 +477,7 @@ export class EventsService {
     q: Queryable,
     items: readonly PreparedReport[],
     ahead?: RecipientsReadAhead,
+    progress?: { writing: boolean },
   ): Promise<WrittenReport[]> {
     // a key twice in one batch (a retry that caught up with its first request): the later one replays
     const keys = new Set<string>();
@@ -566,18 +581,13 @@ export class EventsService {
       );
       out.push({ event, json });
     }
-    const written = await repo.insertReports(q, reports, withMedia ? 'claimed' : 'claim');
+    const parts = [this.audit.entriesPart(audits)];
+    const feed = this.notifier ? await this.notifier.noticesPart(q, notices, ahead) : null;
+    if (feed) parts.push(feed);
+    if (progress) progress.writing = true;
+    const written = await repo.insertReports(q, reports, withMedia ? 'claimed' : 'claim', parts);
     // a key taken meanwhile (by a concurrent batch that committed first): that report is a replay
-    const kept = (o: WrittenReport) => o.event !== null && written.has(o.event.id);
-    await this.audit.recordMany(
-      q,
-      audits.filter((a) => written.has(a.entityId as number)),
-    );
-    if (this.notifier) {
-      const told = notices.filter((n) => written.has(n.entityId));
-      if (told.length) await this.notifier.publishMany(q, told, ahead);
-    }
-    return out.map((o) => (kept(o) ? o : { event: null }));
+    return out.map((o) => (o.event !== null && written.has(o.event.id) ? o : { event: null }));
   }
 
   /** `n` new event ids, ascending, from those taken ahead (taking more when they run short). */
@@ -614,13 +624,13 @@ export class EventsService {
   }
 
   private replay(
-    seen: { request_hash: string; status: number; response: unknown } | undefined,
+    seen: repo.IdempotencyRecord | undefined,
     requestHash: string,
   ): { status: number; event: CreatedEvent; replayed: boolean } {
     if (!seen || seen.status === 0)
       return HttpErrors.conflict.raise('The first request with this key is still running');
     if (seen.request_hash !== requestHash) return E.idempotencyKeyReused.raise();
-    return { status: seen.status, event: seen.response as CreatedEvent, replayed: true };
+    return { status: seen.status, event: JSON.parse(seen.response) as CreatedEvent, replayed: true };
   }
 
   private idemScope(actor: Actor): string {

@@ -1,5 +1,6 @@
 // The notifications module's SQL, and nothing else: the feed, notifications and the outbox.
 import { maybeOne, one, type Queryable } from '../../db/index.js';
+import type { Params } from '../../db/statement.js';
 
 /** A place in the feed's (tx, id) order; tx is an xid8 in decimal. */
 export interface FeedPos {
@@ -98,6 +99,39 @@ export function insertNotifications(q: Queryable, feedId: number, accountIds: nu
   );
 }
 
+/** Feed rows with their recipients, as the feed CTEs read them (one JSON parameter). */
+function feedInput(rows: readonly (NewFeedRow & { recipients: number[] })[]): string {
+  return JSON.stringify(rows.map((r, ord) => ({ ...r, at: r.at.toISOString(), ord })));
+}
+
+/**
+ * The CTEs that write feed rows (`feed_rows`) and their notifications (`feed_notifications`) from the
+ * rows in the parameter `input` (feedInput), in order; `where`: which of them (on the input's columns).
+ */
+function feedCtes(input: string, where = ''): string {
+  return `feed_input AS MATERIALIZED (
+       SELECT nextval(pg_get_serial_sequence('feed', 'id')) AS id, t.*
+       FROM (SELECT * FROM jsonb_to_recordset(${input}::jsonb) AS r("at" timestamptz, "countyCode" text, kind text,
+               "entityType" text, "entityId" bigint, "titleZh" text, "titleEn" text, link text, "unitPath" text,
+               "departmentIds" bigint[], recipients bigint[], ord int)
+             ${where}
+             ORDER BY ord) t
+     ), feed_rows AS (
+       INSERT INTO feed (id, at, county_code, kind, entity_type, entity_id, title_zh, title_en, link, unit_path,
+         department_ids)
+       SELECT id, "at", "countyCode", kind, "entityType", "entityId", "titleZh", "titleEn", link, "unitPath",
+         "departmentIds"
+       FROM feed_input ORDER BY id
+     ), feed_notifications AS (
+       INSERT INTO notification (account_id, feed_id, county_code, kind, entity_type, entity_id, title_zh,
+         title_en, link, created_at)
+       SELECT a.id, i.id, i."countyCode", i.kind, i."entityType", i."entityId", i."titleZh", i."titleEn", i.link,
+         i."at"
+       FROM feed_input i CROSS JOIN LATERAL unnest(i.recipients) AS a(id)
+       ORDER BY i.id, a.id
+     )`;
+}
+
 /**
  * Several feed rows, each with one notification per recipient account (distinct per row), in one
  * statement; feed rows and notifications in the order given.
@@ -107,30 +141,22 @@ export async function insertFeedsWithNotifications(
   rows: readonly (NewFeedRow & { recipients: number[] })[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const input = rows.map((r, ord) => ({ ...r, at: r.at.toISOString(), ord }));
-  await q.query(
-    `WITH input AS MATERIALIZED (
-       SELECT nextval(pg_get_serial_sequence('feed', 'id')) AS id, t.*
-       FROM (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r("at" timestamptz, "countyCode" text, kind text,
-               "entityType" text, "entityId" bigint, "titleZh" text, "titleEn" text, link text, "unitPath" text,
-               "departmentIds" bigint[], recipients bigint[], ord int)
-             ORDER BY ord) t
-     ), f AS (
-       INSERT INTO feed (id, at, county_code, kind, entity_type, entity_id, title_zh, title_en, link, unit_path,
-         department_ids)
-       SELECT id, "at", "countyCode", kind, "entityType", "entityId", "titleZh", "titleEn", link, "unitPath",
-         "departmentIds"
-       FROM input ORDER BY id
-     )
-     INSERT INTO notification (account_id, feed_id, county_code, kind, entity_type, entity_id, title_zh,
-       title_en, link, created_at)
-     SELECT a.id, i.id, i."countyCode", i.kind, i."entityType", i."entityId", i."titleZh", i."titleEn", i.link,
-       i."at"
-     FROM input i CROSS JOIN LATERAL unnest(i.recipients) AS a(id)
-     ORDER BY i.id, a.id`,
-    [JSON.stringify(input)],
-    { name: 'notifications.insertFeedsWithNotifications' },
-  );
+  await q.query(`WITH ${feedCtes('$1')} SELECT NULL`, [feedInput(rows)], {
+    name: 'notifications.insertFeedsWithNotifications',
+  });
+}
+
+/**
+ * The part of a composed statement (db/statement.ts) that writes these feed rows with their
+ * notifications, for the entities whose ids `onlyFor` returns: CTEs `feed_input`, `feed_rows`,
+ * `feed_notifications`.
+ */
+export function feedsWithNotificationsCtes(
+  params: Params,
+  rows: readonly (NewFeedRow & { recipients: number[] })[],
+  onlyFor: string,
+): string {
+  return feedCtes(params.add(feedInput(rows)), `WHERE r."entityId" IN (SELECT id FROM ${onlyFor})`);
 }
 
 /** An outbox row per (notification, channel); returns their ids. */

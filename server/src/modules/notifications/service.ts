@@ -36,6 +36,7 @@
 import { z } from 'zod';
 import type { Clock } from '../../clock.js';
 import type { Db, Queryable } from '../../db/index.js';
+import type { StatementPart } from '../../db/statement.js';
 import { HttpErrors } from '../../http/errors.js';
 import { limitOffset, type Page, type PageQuery } from '../../http/pagination.js';
 import type { JobContext, JobLogger, Jobs } from '../../jobs/index.js';
@@ -115,6 +116,22 @@ export function countyCodeOf(unitPath: string): string | null {
   return unitPath.split('/').filter(Boolean)[1] ?? null;
 }
 
+/** A notice's live-feed row. */
+function feedRowOf(n: z.infer<typeof noticeSchema>, at: Date, departmentIds: number[]): repo.NewFeedRow {
+  return {
+    at,
+    countyCode: n.countyCode ?? countyCodeOf(n.unitPath),
+    kind: n.kind,
+    entityType: n.entityType,
+    entityId: n.entityId,
+    titleZh: n.title.zh,
+    titleEn: n.title.en,
+    link: n.link,
+    unitPath: n.unitPath,
+    departmentIds,
+  };
+}
+
 /** Who a notice names (the Notifier's Recipients, modules/supervision/notifier.ts). */
 type Addressees = { accountIds?: number[]; unitIds?: number[]; departmentIds?: number[] };
 /** The accounts addressees name, read ahead by readRecipients (the Notifier's RecipientsReadAhead). */
@@ -190,19 +207,9 @@ export class NotificationsService {
       q,
     );
     const at = this.clock.now();
-    const countyCode = n.countyCode ?? countyCodeOf(n.unitPath);
-    const feedId = await repo.insertFeed(q, {
-      at,
-      countyCode,
-      kind: n.kind,
-      entityType: n.entityType,
-      entityId: n.entityId,
-      titleZh: n.title.zh,
-      titleEn: n.title.en,
-      link: n.link,
-      unitPath: n.unitPath,
-      departmentIds,
-    });
+    const row = feedRowOf(n, at, departmentIds);
+    const countyCode = row.countyCode;
+    const feedId = await repo.insertFeed(q, row);
     if (recipients.length === 0) return;
     const written = await repo.insertNotifications(q, feedId, recipients);
     const channels = this.settings.channels;
@@ -224,11 +231,46 @@ export class NotificationsService {
    * one by one through publish() (each has outbox rows and delivery jobs).
    */
   async publishMany(q: Queryable, notices: readonly Notice[], ahead?: ReadAhead): Promise<void> {
+    const rows = await this.feedRows(q, notices, ahead, (notice) => this.publish(q, notice));
+    await repo.insertFeedsWithNotifications(q, rows);
+  }
+
+  /**
+   * Notifier.noticesPart: the feed rows and notifications of these notices as a part of the caller's own
+   * statement (db/statement.ts), written for those entities only that the statement wrote. The recipients
+   * are read first, in q (those `ahead` did not read). Internal notices only: an external one has outbox
+   * rows and delivery jobs of its own (publish).
+   */
+  async noticesPart(
+    q: Queryable,
+    notices: readonly Notice[],
+    ahead?: ReadAhead,
+  ): Promise<StatementPart | null> {
+    const rows = await this.feedRows(q, notices, ahead, (notice) => {
+      throw new Error(`an external notice (${notice.kind}) cannot be part of a statement: publish it`);
+    });
+    if (rows.length === 0) return null;
+    return {
+      name: 'feed',
+      ctes: (params, onlyFor) => repo.feedsWithNotificationsCtes(params, rows, onlyFor),
+    };
+  }
+
+  /**
+   * The feed rows of internal notices with their recipients (read once per distinct set of addressees,
+   * unless `ahead` read them); an external notice goes to `external` in its turn.
+   */
+  private async feedRows(
+    q: Queryable,
+    notices: readonly Notice[],
+    ahead: ReadAhead | undefined,
+    external: (notice: Notice) => Promise<void>,
+  ): Promise<(repo.NewFeedRow & { recipients: number[] })[]> {
     const internal: { n: z.infer<typeof noticeSchema>; recipients: number[] }[] = [];
     const byAddressees = new Map(ahead?.reads);
     for (const notice of notices) {
       if (notice.external) {
-        await this.publish(q, notice);
+        await external(notice);
         continue;
       }
       const parsed = noticeSchema.safeParse(notice);
@@ -246,24 +288,11 @@ export class NotificationsService {
       }
       internal.push({ n, recipients: await recipients });
     }
-    if (internal.length === 0) return;
     const at = this.clock.now();
-    await repo.insertFeedsWithNotifications(
-      q,
-      internal.map(({ n, recipients }) => ({
-        at,
-        countyCode: n.countyCode ?? countyCodeOf(n.unitPath),
-        kind: n.kind,
-        entityType: n.entityType,
-        entityId: n.entityId,
-        titleZh: n.title.zh,
-        titleEn: n.title.en,
-        link: n.link,
-        unitPath: n.unitPath,
-        departmentIds: addressees(n.to).departmentIds,
-        recipients,
-      })),
-    );
+    return internal.map(({ n, recipients }) => ({
+      ...feedRowOf(n, at, addressees(n.to).departmentIds),
+      recipients,
+    }));
   }
 
   /** Notifier.readRecipients: starts reading who these addressees are, outside any transaction. */

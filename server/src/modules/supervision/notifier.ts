@@ -2,6 +2,7 @@
 // the notifications service's publish, kept structural so events and hazards depend on no internals of
 // it. services.ts passes the notifications service; tests may pass null (nobody is told).
 import type { Queryable } from '../../db/index.js';
+import type { StatementPart } from '../../db/statement.js';
 
 /** Who is told: named accounts, and the active staff scoped exactly to these units or departments. */
 export interface Recipients {
@@ -37,10 +38,20 @@ export interface Notifier {
    */
   publishMany(q: Queryable, notices: readonly NoticeOf[], ahead?: RecipientsReadAhead): Promise<void>;
   /**
+   * Several internal notices (no `external`) as a part of the caller's own statement (db/statement.ts),
+   * written for those entities only that the statement wrote: one round trip for the caller's rows and
+   * the feed. The recipients are read first, in q (those `ahead` did not read); null when there are none.
+   */
+  noticesPart(
+    q: Queryable,
+    notices: readonly NoticeOf[],
+    ahead?: RecipientsReadAhead,
+  ): Promise<StatementPart | null>;
+  /**
    * Starts reading now, outside any transaction, the accounts these addressees name, so that publishMany
-   * need not read them in its transaction (what an in-transaction read would see: the accounts as
-   * committed). Only where a read outside may run beside the caller's transaction (not on PGlite's one
-   * connection).
+   * or noticesPart need not read them in the caller's transaction (what an in-transaction read would see:
+   * the accounts as committed). Only where a read outside may run beside the caller's work (not on
+   * PGlite's one connection).
    */
   readRecipients(to: readonly Recipients[]): RecipientsReadAhead;
 }
