@@ -18,9 +18,10 @@ import { adminApi } from '../../api/endpoints';
 import type { ApiKey, CreatedApiKey } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { useAsync, useErrorToast } from '../../lib/useAsync';
+import { TIME_ZONE } from '../events/model';
 
 function formatTime(v: string | null | undefined, lang: string): string {
-  return v ? new Date(v).toLocaleString(lang) : '—';
+  return v ? new Date(v).toLocaleString(lang, { timeZone: TIME_ZONE }) : '—';
 }
 
 export default function ApiKeysPage() {

@@ -7,6 +7,7 @@ import { ApiError } from '../../api/client';
 import { type EventItem, eventsApi } from '../../api/events';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router/router';
+import { TIME_ZONE } from '../events/model';
 import { bilingual, isFieldStaff, useReport } from './context';
 import { loadFollowed } from './follow';
 import { StateTag } from './StateTag';
@@ -62,6 +63,7 @@ export function MyReports() {
       day: 'numeric',
       hour: '2-digit',
       minute: '2-digit',
+      timeZone: TIME_ZONE,
     });
 
   return (

@@ -7,6 +7,7 @@ import { isApiError } from '../../api/client';
 import { type EventDetail, eventsApi, type Media, type TimelineItem } from '../../api/events';
 import { hasKey, type MessageKey, useI18n } from '../../i18n';
 import { navigate } from '../../router/router';
+import { TIME_ZONE } from '../events/model';
 import { bilingual } from './context';
 import { tokenFor } from './follow';
 import { TrackingNo } from './ReportDone';
@@ -85,7 +86,7 @@ export function ReportDetail({ id }: { id: number }) {
   if (!event) return <Spin className="page-spin" />;
 
   const when = (iso: string) =>
-    new Date(iso).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'short' });
+    new Date(iso).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'short', timeZone: TIME_ZONE });
   const resolveSteps = event.timeline.filter((s) => s.kind === 'resolve');
   const result = resolveSteps[resolveSteps.length - 1];
   const resultMediaIds = new Set(resolveSteps.flatMap((s) => s.mediaIds ?? []));
@@ -125,7 +126,8 @@ export function ReportDetail({ id }: { id: number }) {
               <dd>{event.assignee.name}</dd>
             </>
           )}
-          {event.dueAt && !['resolved', 'closed', 'rejected', 'merged'].includes(event.state) && (
+          {/* the deadline of the assignment being worked (a reopened or returned event waits for a new one) */}
+          {event.dueAt && ['assigned', 'in_progress'].includes(event.state) && (
             <>
               <dt>{t('report.detail.dueAt')}</dt>
               <dd>{when(event.dueAt)}</dd>
