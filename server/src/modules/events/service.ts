@@ -131,7 +131,7 @@ export const MIN_ESCALATION_INTERVAL_MS = 3600_000;
 export const MAX_ESCALATION_INTERVAL_MS = 24 * 3600_000;
 /** How long intake reuses a category's current version before reading it again. */
 export const CURRENT_CATEGORY_TTL_MS = 30_000;
-/** The most reports one intake batch (one transaction) takes. */
+/** The most reports one intake batch (one statement) takes. */
 export const INTAKE_MAX_BATCH = 64;
 /**
  * Intake batches written at once: one. The next batch gathers while one is written (a batch is one

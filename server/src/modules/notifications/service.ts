@@ -303,7 +303,7 @@ export class NotificationsService {
       const key = JSON.stringify(a);
       if (reads.has(key)) continue;
       const read = this.access.accountIdsFor(a);
-      read.catch(() => {}); // a failed read is thrown where it is awaited (publishMany), if it is
+      read.catch(() => {}); // a failed read is thrown where it is awaited (publishMany, noticesPart), if it is
       reads.set(key, read);
     }
     return { reads };
