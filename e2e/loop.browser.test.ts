@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Browser, jpeg, launchBrowser, screenshot } from './harness';
-import { DEMO_PASSWORD, login } from './pages';
+import { login, sessionCookie } from './pages';
 
 const PHONE = { width: 375, height: 667 };
 const GRID_CODE = '330304001003001'; // 景山社区第1网格: the demo grid worker's grid
@@ -17,16 +17,7 @@ const NOTE_2 = '再次上门，电线已全部拆除并由电工重新布线。'
 
 /** The centroid of a unit, asked by a logged-in demo account (setup only: where the phone stands). */
 async function centroidOf(baseUrl: string, code: string): Promise<{ lng: number; lat: number }> {
-  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'grid_worker', password: DEMO_PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+  const cookie = await sessionCookie(baseUrl, 'grid_worker');
   const units = (await (
     await fetch(`${baseUrl}/api/v1/units?q=${code}&level=grid&pageSize=5`, { headers: { cookie } })
   ).json()) as { items: { code: string; centroid: [number, number] | null }[] };

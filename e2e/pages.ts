@@ -44,34 +44,30 @@ export function unitIdFromUrl(page: Page): number {
   return Number(m?.[1]);
 }
 
-/** For a test's setup only: GET calls to the API with a demo account's own session. */
-export async function apiAs(baseUrl: string, username: string) {
-  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  return async <T>(path: string) =>
-    (await (await fetch(`${baseUrl}${path}`, { headers: { cookie } })).json()) as T;
-}
-
-/** A logged-in API session outside the browser (its own cookie): a second person at another desk. */
-export async function apiSession(baseUrl: string, username: string) {
+/** A demo account's session cookie, logged in over the API (outside the browser). */
+export async function sessionCookie(baseUrl: string, username: string): Promise<string> {
   const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password: DEMO_PASSWORD }),
   });
   expect(res.status, `login ${username}`).toBe(200);
-  const cookie = res.headers
+  return res.headers
     .getSetCookie()
     .map((c) => c.split(';')[0])
     .join('; ');
+}
+
+/** For a test's setup only: GET calls to the API with a demo account's own session. */
+export async function apiAs(baseUrl: string, username: string) {
+  const cookie = await sessionCookie(baseUrl, username);
+  return async <T>(path: string) =>
+    (await (await fetch(`${baseUrl}${path}`, { headers: { cookie } })).json()) as T;
+}
+
+/** A logged-in API session outside the browser (its own cookie): a second person at another desk. */
+export async function apiSession(baseUrl: string, username: string) {
+  const cookie = await sessionCookie(baseUrl, username);
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const r = await fetch(`${baseUrl}${path}`, {
       method,

@@ -7,7 +7,7 @@ import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Browser, launchBrowser, screenshot } from './harness';
-import { DEMO_PASSWORD, login } from './pages';
+import { login, sessionCookie } from './pages';
 
 const PHONE = { width: 375, height: 667 };
 const MICRO_GRID_CODE = '330304001003001001'; // the grid worker's own micro-grid (景山社区第1网格第1微网格)
@@ -21,16 +21,7 @@ type Call = <T = Record<string, unknown>>(method: string, path: string, body?: u
 
 /** A demo account's session for API calls from the test itself (dispatcher and handler steps). */
 async function session(baseUrl: string, username: string): Promise<Call> {
-  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  expect(res.status, `login ${username}`).toBe(200);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+  const cookie = await sessionCookie(baseUrl, username);
   return async <T>(method: string, path: string, body?: unknown) => {
     const r = await fetch(`${baseUrl}/api/v1${path}`, {
       method,
