@@ -7,7 +7,8 @@
 //   service      — EventsService.create in-process (no HTTP): everything intake does except the HTTP
 //                  edge, with every statement counted and timed by a wrapper around the database, to
 //                  show where the time of one report goes.
-import type { Db, Queryable, QueryOptions, Row } from '../../server/src/db/index.js';
+import type { Db, Row } from '../../server/src/db/index.js';
+import { interceptQueries } from '../../server/src/db/intercept.js';
 import type { Actor } from '../../server/src/modules/access/actor.js';
 import { createEventBody } from '../../server/src/modules/events/schema.js';
 import type { Services } from '../../server/src/services.js';
@@ -124,28 +125,19 @@ export interface StatementCost {
 /** A Db that counts and times every statement, transactions included (for the service diagnostics). */
 export function countingDb(db: Db): { db: Db; costs: Map<string, StatementCost>; reset(): void } {
   const costs = new Map<string, StatementCost>();
-  const wrap = (q: Queryable): Queryable => ({
-    async query<R extends Row>(text: string, params?: readonly unknown[], opts?: QueryOptions) {
-      const t = performance.now();
-      try {
-        return await q.query<R>(text, params, opts);
-      } finally {
-        const key = text.replace(/\s+/g, ' ').trim().slice(0, 120);
-        const c = costs.get(key) ?? { sql: key, calls: 0, totalMs: 0 };
-        c.calls++;
-        c.totalMs += performance.now() - t;
-        costs.set(key, c);
-      }
-    },
-    tx: (fn) => q.tx((inner) => fn(wrap(inner))),
-    exec: (sql) => q.exec(sql),
-  });
-  const w = wrap(db);
-  return {
-    db: { kind: db.kind, close: () => db.close(), query: w.query, tx: w.tx, exec: w.exec },
-    costs,
-    reset: () => costs.clear(),
+  const query = async (text: string, _params: readonly unknown[], run: () => Promise<Row[]>) => {
+    const t = performance.now();
+    try {
+      return await run();
+    } finally {
+      const key = text.replace(/\s+/g, ' ').trim().slice(0, 120);
+      const c = costs.get(key) ?? { sql: key, calls: 0, totalMs: 0 };
+      c.calls++;
+      c.totalMs += performance.now() - t;
+      costs.set(key, c);
+    }
   };
+  return { db: interceptQueries(db, { query }), costs, reset: () => costs.clear() };
 }
 
 export interface ServiceIntake extends Throughput {

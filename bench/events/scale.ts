@@ -3,7 +3,8 @@
 // metrics over the whole history (EventsService.metricsFor), each the median of a few calls that
 // alternate with their floor — a bare GROUP BY over the same rows, same driver. The daily view's
 // statements are captured and timed one by one, and the slowest one's plan (EXPLAIN ANALYZE) is kept.
-import type { Db, Queryable, QueryOptions, Row } from '../../server/src/db/index.js';
+import type { Db, Row } from '../../server/src/db/index.js';
+import { interceptQueries } from '../../server/src/db/intercept.js';
 import { type Actor, SYSTEM } from '../../server/src/modules/access/actor.js';
 import { localMidnight } from '../../server/src/modules/events/service.js';
 import type { Services } from '../../server/src/services.js';
@@ -92,16 +93,11 @@ export interface Capture {
 /** A Db that records the statements run through it while `capture.on` (to replay and explain them). */
 export function capturingDb(db: Db): { db: Db; capture: Capture } {
   const capture: Capture = { on: false, captured: [] };
-  const wrap = (q: Queryable): Queryable => ({
-    query<R extends Row>(text: string, params?: readonly unknown[], opts?: QueryOptions) {
-      if (capture.on) capture.captured.push({ sql: text, params: params ?? [] });
-      return q.query<R>(text, params, opts);
-    },
-    tx: (fn) => q.tx((inner) => fn(wrap(inner))),
-    exec: (sql) => q.exec(sql),
-  });
-  const w = wrap(db);
-  return { db: { kind: db.kind, close: () => db.close(), ...w }, capture };
+  const query = (sql: string, params: readonly unknown[], run: () => Promise<Row[]>) => {
+    if (capture.on) capture.captured.push({ sql, params });
+    return run();
+  };
+  return { db: interceptQueries(db, { query }), capture };
 }
 
 /** The statements `fn` runs through the capturing Db. */

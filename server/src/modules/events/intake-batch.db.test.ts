@@ -5,7 +5,8 @@
 // caller's transaction a report joins it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/context.js';
-import type { Db, Queryable, Row } from '../../db/index.js';
+import type { Db, Row } from '../../db/index.js';
+import { interceptQueries } from '../../db/intercept.js';
 import type { App } from '../../http/types.js';
 import type { Actor } from '../access/actor.js';
 import { SESSION_COOKIE } from '../access/routes.js';
@@ -48,23 +49,16 @@ function watched(
 ): { db: Db; statements: string[]; transactions: () => number } {
   const statements: string[] = [];
   let transactions = 0;
-  const wrap = (q: Queryable): Queryable => ({
-    query: <R extends Row>(text: string, params?: readonly unknown[], opts?: { name?: string }) => {
+  const watching = interceptQueries(db, {
+    query: (text, _params, run) => {
       statements.push(text);
-      return around(text, () => q.query<R>(text, params, opts)) as Promise<R[]>;
+      return around(text, run);
     },
-    tx: (fn) => {
+    tx: () => {
       transactions++;
-      return q.tx((inner) => fn(wrap(inner)));
     },
-    exec: (sql) => q.exec(sql),
   });
-  const w = wrap(db);
-  return {
-    db: { kind: db.kind, close: () => db.close(), query: w.query, tx: w.tx, exec: w.exec },
-    statements,
-    transactions: () => transactions,
-  };
+  return { db: watching, statements, transactions: () => transactions };
 }
 
 const otherProcess = (db: Db) => {
